@@ -1,0 +1,15 @@
+// Random identifiers (event ids, shard id suffixes, request ids).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace eddy {
+
+// n random bytes from a per-thread generator seeded from std::random_device. Not for secrets.
+std::string random_bytes(size_t n);
+// Lower-case hex of `bytes`.
+std::string to_hex(std::string_view bytes);
+
+}  // namespace eddy

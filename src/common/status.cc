@@ -1,0 +1,36 @@
+#include "common/status.h"
+
+namespace eddy {
+
+const char* code_name(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return "OK";
+    case Code::kValidation:
+      return "Validation";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Code::kConditionFailed:
+      return "ConditionFailed";
+    case Code::kTrimmed:
+      return "Trimmed";
+    case Code::kIoError:
+      return "IoError";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kShuttingDown:
+      return "ShuttingDown";
+    case Code::kInternal:
+      return "Internal";
+  }
+  return "Unknown";
+}
+
+std::string Status::to_string() const {
+  if (is_ok()) return "OK";
+  return std::string(code_name(code_)) + ": " + message_;
+}
+
+}  // namespace eddy
