@@ -1,0 +1,393 @@
+// The commit pipeline (DESIGN decisions 1 and 2): one writer thread applies queued write units
+// in order against the latest state, then commits the whole group with one WriteBatch and, in
+// sync mode, one fsync. Stream records are appended to the same batch as their item changes.
+#include <rocksdb/db.h>
+
+#include "common/random.h"
+#include "storage/catalog_format.h"
+#include "storage/engine_internal.h"
+#include "storage/item_format.h"
+#include "storage/keys.h"
+#include "storage/stream_record_format.h"
+
+namespace eddy::storage {
+
+namespace {
+
+// Which images a record of `view_type` carries (reference §1.3 matrix).
+bool shows_old(StreamViewType view_type) {
+  return view_type == StreamViewType::kOldImage || view_type == StreamViewType::kNewAndOldImages;
+}
+bool shows_new(StreamViewType view_type) {
+  return view_type == StreamViewType::kNewImage || view_type == StreamViewType::kNewAndOldImages;
+}
+
+}  // namespace
+
+void Engine::submit(WriteUnit unit, WriteCallback done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(unit), std::move(done), {}});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(WriteResult{Status::shutting_down("the engine is shutting down"), {}});
+}
+
+WriteResult Engine::write(WriteUnit unit) {
+  std::promise<WriteResult> promise;
+  auto future = promise.get_future();
+  submit(std::move(unit), [&promise](WriteResult result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+void Engine::add_commit_listener(CommitListener listener) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+void Engine::writer_loop() {
+  for (;;) {
+    {
+      // Bound the work applied ahead of the disk (and the memory it holds).
+      std::unique_lock lock(commit_mu_);
+      commit_cv_.wait(lock, [this] { return commit_queue_.size() < kMaxQueuedGroups; });
+    }
+    auto group = std::make_unique<GroupState>();
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, and every submitted unit has been taken
+      while (!queue_.empty() && group->units.size() < options_.max_group_units) {
+        group->units.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    if (failed_generation_.load(std::memory_order_acquire) == generation_) resync_after_failure();
+    apply_group(std::move(group));
+  }
+  {
+    std::lock_guard lock(commit_mu_);
+    writer_done_ = true;
+  }
+  commit_cv_.notify_all();
+}
+
+void Engine::committer_loop() {
+  for (;;) {
+    std::vector<std::unique_ptr<GroupState>> round;
+    {
+      std::unique_lock lock(commit_mu_);
+      commit_cv_.wait(lock, [this] { return writer_done_ || !commit_queue_.empty(); });
+      if (commit_queue_.empty()) return;
+      // Everything applied while the previous round waited for the disk commits now, with
+      // one sync: that is the group commit.
+      while (!commit_queue_.empty()) {
+        round.push_back(std::move(commit_queue_.front()));
+        commit_queue_.pop_front();
+      }
+      committing_ = true;
+    }
+    commit_cv_.notify_all();  // the writer may apply more groups now
+    commit_round(round);
+    {
+      std::lock_guard lock(commit_mu_);
+      committing_ = false;
+    }
+    commit_cv_.notify_all();
+  }
+}
+
+void Engine::wait_for_commits_locked(std::unique_lock<std::mutex>& lock) {
+  commit_cv_.wait(lock, [this] { return commit_queue_.empty() && !committing_; });
+}
+
+void Engine::drain_pipeline() {
+  std::unique_lock lock(commit_mu_);
+  wait_for_commits_locked(lock);
+}
+
+void Engine::resync_after_failure() {
+  drain_pipeline();  // every group of the failed generation has been failed
+  std::shared_lock catalog(catalog_mu_);
+  applied_sequence_ = last_sequence_.load(std::memory_order_acquire);
+  for (auto& [name, table] : tables_) {
+    table->applied_item_count = table->item_count.load();
+    table->applied_size_bytes = table->size_bytes.load();
+  }
+  {
+    std::lock_guard lock(pending_rows_mu_);
+    pending_rows_.clear();
+  }
+  ++generation_;
+}
+
+void Engine::apply_group(std::unique_ptr<GroupState> group) {
+  // Catalog changes wait for this lock, then for the commit queue to drain: hand the group to
+  // the committer before releasing it, so a change never slips in between.
+  std::shared_lock catalog(catalog_mu_);
+  group->id = next_group_id_++;
+  group->generation = generation_;
+  group->first_sequence = group->sequence = applied_sequence_;
+  for (auto& pending : group->units)
+    apply_unit(pending.unit, *group, pending.result);
+
+  if (group->batch.Count() > 0) {
+    if (group->sequence != group->first_sequence) {
+      std::string value;
+      put_u64_be(value, group->sequence);
+      group->batch.Put(meta_, kMetaSequence, value);
+    }
+    for (const auto& [table, delta] : group->stats) {
+      table->applied_item_count += delta.items;
+      table->applied_size_bytes += delta.bytes;
+      group->batch.Put(meta_, meta_key(kMetaStatsPrefix, table->id),
+                       serialize_stats({table->applied_item_count, table->applied_size_bytes}));
+    }
+  }
+  applied_sequence_ = group->sequence;
+  if (!group->overlay.empty()) {
+    std::lock_guard lock(pending_rows_mu_);
+    for (const auto& [row, item] : group->overlay)
+      pending_rows_[row] = {group->id, item};
+  }
+  {
+    std::lock_guard lock(commit_mu_);
+    commit_queue_.push_back(std::move(group));
+  }
+  commit_cv_.notify_all();
+}
+
+void Engine::commit_round(std::vector<std::unique_ptr<GroupState>>& round) {
+  // Write each group's batch in order; only the last written one asks for a sync, which makes
+  // the WAL durable up to it, so every group of the round is durable once it returns.
+  const bool sync = options_.durability == Durability::kSync;
+  std::vector<Status> statuses(round.size());
+  size_t last_written = round.size();
+  for (size_t i = 0; i < round.size(); ++i) {
+    if (round[i]->batch.Count() > 0) last_written = i;
+  }
+  for (size_t i = 0; i < round.size(); ++i) {
+    GroupState& group = *round[i];
+    if (group.generation == failed_generation_.load(std::memory_order_acquire)) {
+      // Applied on top of a group whose commit failed: its reads may have seen rows that
+      // never reached the disk.
+      statuses[i] = Status::io_error("an earlier write of the same moment could not be committed");
+    } else if (group.batch.Count() > 0) {
+      rocksdb::WriteOptions write_options;
+      write_options.sync = sync && i == last_written;
+      statuses[i] = from_rocksdb(db_->Write(write_options, &group.batch));
+    }
+    if (!statuses[i].is_ok()) failed_generation_.store(group.generation, std::memory_order_release);
+  }
+  // If the final sync failed, the unsynced groups before it are not durable either.
+  if (sync && last_written < round.size() && !statuses[last_written].is_ok()) {
+    for (size_t i = 0; i < last_written; ++i) {
+      if (statuses[i].is_ok()) statuses[i] = statuses[last_written];
+    }
+  }
+  for (size_t i = 0; i < round.size(); ++i)
+    finish_group(*round[i], statuses[i]);
+}
+
+void Engine::finish_group(GroupState& group, const Status& status) {
+  const bool committed = status.is_ok();
+  if (committed) {
+    last_sequence_.store(group.sequence, std::memory_order_release);
+    for (const auto& [table, delta] : group.stats) {
+      table->item_count.fetch_add(delta.items, std::memory_order_relaxed);
+      table->size_bytes.fetch_add(delta.bytes, std::memory_order_relaxed);
+    }
+    if (group.batch.Count() > 0) commit_groups_.fetch_add(1, std::memory_order_relaxed);
+    stream_records_.fetch_add(group.sequence - group.first_sequence, std::memory_order_relaxed);
+  } else {
+    // Units that succeeded (even no-ops, which may have read rows of this group or an earlier
+    // failed one) fail with the disk's error; nothing of the group is on disk.
+    for (auto& pending : group.units) {
+      if (pending.result.status.is_ok()) pending.result.status = status;
+    }
+  }
+  if (!group.overlay.empty()) {
+    // The rows are in RocksDB's memtable now (or never will be): reads go there.
+    std::lock_guard lock(pending_rows_mu_);
+    for (const auto& [row, item] : group.overlay) {
+      auto it = pending_rows_.find(row);
+      if (it != pending_rows_.end() && it->second.group_id == group.id) pending_rows_.erase(it);
+    }
+  }
+  if (committed && !group.touched_shards.empty()) {
+    std::lock_guard lock(listeners_mu_);
+    for (const auto& [shard, sequence] : group.touched_shards) {
+      for (const auto& listener : listeners_)
+        listener(shard.first, shard.second, sequence);
+    }
+  }
+  for (auto& pending : group.units) {
+    (pending.result.status.is_ok() ? committed_units_ : failed_units_)
+        .fetch_add(1, std::memory_order_relaxed);
+    pending.done(std::move(pending.result));
+  }
+}
+
+Engine::Metrics Engine::metrics() const {
+  return {commit_groups_.load(std::memory_order_relaxed),
+          committed_units_.load(std::memory_order_relaxed),
+          failed_units_.load(std::memory_order_relaxed),
+          stream_records_.load(std::memory_order_relaxed)};
+}
+
+Result<std::optional<model::Item>> Engine::read_current(const std::string& row_key,
+                                                        const GroupState& group) const {
+  if (auto it = group.overlay.find(row_key); it != group.overlay.end()) return it->second;
+  {
+    std::lock_guard lock(pending_rows_mu_);
+    if (auto it = pending_rows_.find(row_key); it != pending_rows_.end()) return it->second.item;
+  }
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), items_, row_key, &value);
+  if (s.IsNotFound()) return std::optional<model::Item>();
+  if (!s.ok()) return from_rocksdb(s);
+  EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value));
+  return std::optional<model::Item>(std::move(item));
+}
+
+void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result) {
+  struct Staged {
+    TableState* table;
+    std::string row_key;
+    const ItemWrite* write;
+  };
+  std::vector<Staged> staged;
+  // Rows changed by earlier writes of this unit: a unit sees its own changes in order.
+  std::unordered_map<std::string, std::optional<model::Item>> local;
+  result.items.resize(unit.writes.size());
+
+  for (size_t i = 0; i < unit.writes.size(); ++i) {
+    const ItemWrite& write = unit.writes[i];
+    ItemWriteResult& out = result.items[i];
+    auto fail = [&](Status status) {
+      if (result.status.is_ok()) result.status = status;
+      out.status = std::move(status);
+    };
+    auto table_it = tables_.find(write.table);
+    if (table_it == tables_.end()) {
+      fail(table_not_found());
+      continue;
+    }
+    TableState& table = *table_it->second;
+    if (auto s = model::validate_key(write.key, table.key_schema); !s.is_ok()) {
+      fail(std::move(s));
+      continue;
+    }
+    std::string row_key = item_key(table.id, table.key_schema, write.key);
+    std::optional<model::Item> current;
+    if (auto it = local.find(row_key); it != local.end()) {
+      current = it->second;
+    } else {
+      auto read = read_current(row_key, group);
+      if (!read) {
+        fail(read.status());
+        continue;
+      }
+      current = std::move(read).value();
+    }
+    out.old_item = current;
+    if (write.condition) {
+      if (auto s = write.condition(current); !s.is_ok()) {
+        fail(std::move(s));
+        continue;
+      }
+    }
+
+    std::optional<model::Item> next;
+    if (const auto* put = std::get_if<Put>(&write.mutation)) {
+      next = put->item;
+    } else if (const auto* update = std::get_if<Update>(&write.mutation)) {
+      auto applied = update->apply(current);
+      if (!applied) {
+        fail(applied.status());
+        continue;
+      }
+      next = std::move(applied).value();
+    } else if (std::holds_alternative<Check>(write.mutation)) {
+      next = current;
+    }  // Delete: next stays empty
+    if (next) {
+      if (auto s = model::validate_item(*next, table.key_schema); !s.is_ok()) {
+        fail(std::move(s));
+        continue;
+      }
+      if (model::extract_key(*next, table.key_schema) != write.key) {
+        fail(
+            Status::validation("One or more parameter values were invalid: the item's key "
+                               "attributes differ from the key of the write"));
+        continue;
+      }
+    }
+    out.changed = current != next;  // semantic: maps by name, sets sorted
+    out.new_item = next;
+    if (out.changed) {
+      local[row_key] = next;
+      staged.push_back({&table, std::move(row_key), &write});
+    }
+  }
+  if (!result.status.is_ok()) return;  // all or nothing: a failed unit writes nothing
+
+  // Apply the staged changes in order. Two writes of one unit to the same row both apply, each
+  // from its own before-image, and each gets its record.
+  for (size_t i = 0, s = 0; i < unit.writes.size(); ++i) {
+    const ItemWriteResult& out = result.items[i];
+    if (!out.changed) continue;
+    const Staged& change = staged[s++];
+    TableState& table = *change.table;
+    const std::optional<model::Item>& old_item = out.old_item;
+    const std::optional<model::Item>& new_item = out.new_item;
+
+    if (new_item) {
+      group.batch.Put(items_, change.row_key, serialize_item(*new_item));
+    } else {
+      group.batch.Delete(items_, change.row_key);
+    }
+    group.overlay[change.row_key] = new_item;
+    auto& delta = group.stats[&table];
+    delta.items += (new_item ? 1 : 0) - (old_item ? 1 : 0);
+    delta.bytes += static_cast<int64_t>(new_item ? model::item_size(*new_item) : 0) -
+                   static_cast<int64_t>(old_item ? model::item_size(*old_item) : 0);
+
+    const TableDescription& description = table.description;
+    if (!description.stream.enabled || !description.latest_stream_id) continue;
+    const StreamInfo& stream = streams_by_id_.at(*description.latest_stream_id);
+    StreamRecord record;
+    record.event = !old_item   ? EventName::kInsert
+                   : !new_item ? EventName::kRemove
+                               : EventName::kModify;
+    record.creation_ms = options_.clock->now_ms();
+    record.event_id = to_hex(random_bytes(16));
+    record.keys = model::extract_key(new_item ? *new_item : *old_item, table.key_schema);
+    record.ttl_delete = change.write->ttl_delete;
+    if (shows_old(stream.view_type) && old_item) record.old_image = old_item;
+    if (shows_new(stream.view_type) && new_item) record.new_image = new_item;
+    record.size_bytes =
+        static_cast<uint32_t>(model::item_size(record.keys) +
+                              (record.old_image ? model::item_size(*record.old_image) : 0) +
+                              (record.new_image ? model::item_size(*record.new_image) : 0));
+
+    // The partition key decides the shard: every record of an item lands in one shard, in
+    // order. The row key carries the partition hash at bytes 4..8 (keys.h).
+    std::vector<const ShardInfo*> open;
+    for (const auto& shard : stream.shards) {
+      if (!shard.closed()) open.push_back(&shard);
+    }
+    if (open.empty()) continue;  // unreachable: an enabled stream always has open shards
+    const ShardInfo& shard =
+        *open[read_u32_be(std::string_view(change.row_key).substr(4)) % open.size()];
+    const uint64_t sequence = ++group.sequence;
+    group.batch.Put(streams_, stream_record_key(stream.id, shard.index, sequence),
+                    serialize_stream_record(record));
+    group.touched_shards[{stream.id, shard.index}] = sequence;
+  }
+}
+
+}  // namespace eddy::storage

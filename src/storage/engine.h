@@ -1,0 +1,220 @@
+// storage::Engine: the only door to RocksDB (DESIGN "The seams").
+//
+// One database, three column families: `items` (rows of every table), `streams` (stream
+// records) and `meta` (catalog, statistics, counters); key layouts in keys.h.
+//
+// Writes go through one writer thread (DESIGN decision 2): it applies units in submission
+// order against the latest state (so conditions and multi-item units need no locks), then
+// commits a whole group of units with one WriteBatch and, in sync mode, one fsync. A write
+// that changes an item of a table with a stream appends its stream record to the same batch
+// (DESIGN decision 1): after any crash, every change has its record and every record its
+// change. A unit's callback runs once its batch is durable.
+//
+// Thread-safety: every public method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "storage/types.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class Env;
+class Cache;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace eddy::storage {
+
+enum class Durability {
+  kSync,      // acknowledged means on disk (fsync per commit group)
+  kAsync,     // acknowledged means in the OS page cache (survives a process crash, not power loss)
+  kInMemory,  // no files at all; everything is lost on close
+};
+
+struct EngineOptions {
+  std::string path;  // ignored for kInMemory
+  Durability durability = Durability::kSync;
+  uint32_t stream_shards = 1;                        // shards per new stream
+  int64_t stream_retention_ms = 24LL * 3600 * 1000;  // records older than this are trimmed
+  const Clock* clock = &SystemClock::instance();
+  // Memory budget: RocksDB's defaults (64 MB memtables per column family, 8 MB cache) are
+  // tuned for servers; these keep a local Eddy small (see bench/ for RSS figures).
+  size_t write_buffer_bytes = 16 << 20;
+  size_t block_cache_bytes = 32 << 20;
+  size_t max_group_units = 1024;  // most units committed by one WriteBatch
+  // How often the background thread trims expired stream records; 0 = never (tests call
+  // trim_streams() themselves).
+  int64_t trim_interval_ms = 60'000;
+};
+
+class Engine {
+ public:
+  // Opens (creating if needed) the database. kCorruption when `path` holds data that is not an
+  // Eddy database of a format this build reads; kIoError when the disk refuses.
+  static Result<std::unique_ptr<Engine>> open(EngineOptions options);
+  ~Engine();  // completes every submitted unit, then closes the database
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- catalog ----
+  // kAlreadyExists if a table of that name exists.
+  Result<TableDescription> create_table(TableSpec spec);
+  // kNotFound if there is no such table.
+  Result<TableDescription> describe_table(std::string_view name) const;
+  std::vector<std::string> list_tables() const;  // ascending
+  // Removes the table and its items; its stream (if any) is disabled and stays readable
+  // until retention trims it. Returns the description as it was.
+  Result<TableDescription> delete_table(std::string_view name);
+  // Enables (a new stream, with a new label) or disables the table's stream. The API layer
+  // validates transitions (already enabled, view type change, ...).
+  Result<TableDescription> update_stream(std::string_view table, StreamSpecification spec);
+  // Replaces the uninterpreted properties of a table (billing mode, tags, ...).
+  Result<TableDescription> update_properties(std::string_view table,
+                                             std::map<std::string, std::string> properties);
+
+  // ---- reads (each on a consistent snapshot of committed data) ----
+  // `key` must be exactly the table's primary key. nullopt when absent.
+  Result<std::optional<model::Item>> get_item(std::string_view table, const model::Item& key) const;
+  Result<Page> query(const QueryRequest& request) const;
+  Result<Page> scan(const ScanRequest& request) const;
+
+  // ---- writes ----
+  using WriteCallback = std::function<void(WriteResult)>;
+  // Queues `unit`; `done` runs on the writer thread when the unit has committed (or failed):
+  // keep it short. After close has begun, `done` gets kShuttingDown at once.
+  void submit(WriteUnit unit, WriteCallback done);
+  // submit() and wait.
+  WriteResult write(WriteUnit unit);
+
+  // ---- streams ----
+  std::vector<StreamInfo> list_streams() const;  // ascending id, enabled and disabled
+  Result<StreamInfo> describe_stream(uint32_t stream_id) const;
+  // Up to `limit` records of one shard with sequence >= `from_sequence`, in order.
+  // kTrimmed when `from_sequence` is below the shard's trim horizon.
+  Result<std::vector<StreamRecord>> read_shard(uint32_t stream_id, uint32_t shard_index,
+                                               uint64_t from_sequence, size_t limit) const;
+  // The last sequence number issued (0 before the first record).
+  uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
+  // Deletes records older than the retention period; returns how many were deleted.
+  Result<uint64_t> trim_streams();
+
+  // Called on the writer thread after each commit that appended stream records, once per
+  // (stream, shard) touched, with the last sequence number written there. This is the push
+  // signal of DESIGN decision 3. Listeners must not block.
+  using CommitListener =
+      std::function<void(uint32_t stream_id, uint32_t shard_index, uint64_t last_sequence)>;
+  void add_commit_listener(CommitListener listener);
+
+  const EngineOptions& options() const { return options_; }
+
+  // Counters since open, for /metrics and benchmarks.
+  struct Metrics {
+    uint64_t commit_groups = 0;    // WriteBatches committed by the writer
+    uint64_t committed_units = 0;  // units acknowledged OK
+    uint64_t failed_units = 0;     // units that failed (conditions, validation, I/O)
+    uint64_t stream_records = 0;   // records appended
+  };
+  Metrics metrics() const;
+
+ private:
+  struct TableState;
+  struct Pending;
+  struct GroupState;
+  struct PendingRow;
+
+  explicit Engine(EngineOptions options);
+  Status open_database();
+  Status load_catalog();
+  void writer_loop();
+  void committer_loop();
+  void apply_group(std::unique_ptr<GroupState> group);
+  void apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result);
+  void commit_round(std::vector<std::unique_ptr<GroupState>>& round);
+  void finish_group(GroupState& group, const Status& status);
+  void resync_after_failure();
+  void wait_for_commits_locked(std::unique_lock<std::mutex>& lock);
+  void drain_pipeline();
+  Result<std::optional<model::Item>> read_current(const std::string& row_key,
+                                                  const GroupState& group) const;
+  std::shared_ptr<TableState> find_table(std::string_view name) const;
+  StreamInfo new_stream(const TableDescription& table, StreamViewType view_type, uint32_t id);
+  Status commit_catalog(rocksdb::WriteBatch& batch);
+  void housekeeping_loop();
+  uint32_t allocate_id();
+  TableDescription describe(const TableState& state) const;
+  Result<Page> read_range(const model::KeySchema& schema, std::string lower, std::string upper,
+                          bool forward, size_t limit, size_t max_bytes) const;
+
+  EngineOptions options_;
+  std::unique_ptr<rocksdb::Env> env_;  // the in-memory Env for kInMemory
+  std::shared_ptr<rocksdb::Cache> cache_;
+  rocksdb::DB* db_ = nullptr;
+  rocksdb::ColumnFamilyHandle* items_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* default_ = nullptr;
+
+  // Catalog: tables by name and streams by id. Readers and the writer hold it shared;
+  // catalog changes hold it exclusively (they are rare and brief).
+  mutable std::shared_mutex catalog_mu_;
+  std::map<std::string, std::shared_ptr<TableState>, std::less<>> tables_;
+  std::map<uint32_t, StreamInfo> streams_by_id_;
+  uint32_t next_id_ = 1;
+
+  std::atomic<uint64_t> last_sequence_{0};
+  std::atomic<uint64_t> commit_groups_{0}, committed_units_{0}, failed_units_{0},
+      stream_records_{0};
+
+  // The pipeline: submit() -> queue_ -> writer (applies a group against the latest state,
+  // committed or not) -> commit_queue_ -> committer (one WriteBatch, one sync) -> callbacks.
+  // While the committer waits for the disk, the writer applies the next group.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  static constexpr size_t kMaxQueuedGroups = 8;
+  std::deque<std::unique_ptr<GroupState>> commit_queue_;
+  bool committing_ = false;   // the committer holds a group
+  bool writer_done_ = false;  // no more groups will come
+  std::thread committer_;
+
+  // Rows of applied, uncommitted groups, newest value per row.
+  mutable std::mutex pending_rows_mu_;
+  std::unordered_map<std::string, PendingRow> pending_rows_;
+
+  // Writer-owned: the last sequence number and group id issued, and the generation. A failed
+  // commit fails every group applied on top of it; the writer then drains the pipeline,
+  // re-reads the committed state and starts a new generation.
+  uint64_t applied_sequence_ = 0;
+  uint64_t next_group_id_ = 1;
+  uint64_t generation_ = 0;
+  std::atomic<uint64_t> failed_generation_{UINT64_MAX};
+
+  std::thread housekeeper_;
+  std::condition_variable housekeeping_cv_;  // with queue_mu_ and stopping_
+
+  std::mutex listeners_mu_;
+  std::vector<CommitListener> listeners_;
+};
+
+}  // namespace eddy::storage

@@ -1,0 +1,78 @@
+// Engine's private types, shared by its implementation files (engine.cc: open and catalog;
+// reads.cc: get, query, scan; commit_pipeline.cc: the writer; stream_log.cc: streams).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "storage/engine.h"
+
+namespace eddy::storage {
+
+struct Engine::TableState {
+  // Fixed at creation: safe to read without the catalog lock.
+  uint32_t id = 0;
+  model::KeySchema key_schema;
+  // Changed only under the exclusive catalog lock.
+  TableDescription description;
+  // Committed figures, changed by the committer after each commit.
+  std::atomic<uint64_t> item_count{0};
+  std::atomic<uint64_t> size_bytes{0};
+  // The same figures including groups applied but not yet committed: owned by the writer.
+  uint64_t applied_item_count = 0;
+  uint64_t applied_size_bytes = 0;
+};
+
+struct Engine::Pending {
+  WriteUnit unit;
+  WriteCallback done;
+  WriteResult result;
+};
+
+// One group of units, applied by the writer and handed to the committer.
+struct Engine::GroupState {
+  uint64_t id = 0;
+  uint64_t generation = 0;  // see Engine::generation_
+  std::vector<Pending> units;
+  rocksdb::WriteBatch batch;
+  // Rows written by this group (nullopt = deleted): what later units and groups must see
+  // until the commit makes them visible in RocksDB.
+  std::unordered_map<std::string, std::optional<model::Item>> overlay;
+  uint64_t first_sequence = 0;  // last sequence number issued before this group
+  uint64_t sequence = 0;        // last sequence number issued so far
+  struct StatsDelta {
+    int64_t items = 0;
+    int64_t bytes = 0;
+  };
+  std::map<TableState*, StatsDelta> stats;
+  // (stream id, shard index) -> last sequence written there, for the commit listeners.
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> touched_shards;
+};
+
+// A row written by a group that is applied but not yet committed.
+struct Engine::PendingRow {
+  uint64_t group_id;
+  std::optional<model::Item> item;
+};
+
+inline Status from_rocksdb(const rocksdb::Status& s) {
+  if (s.ok()) return Status::ok();
+  if (s.IsCorruption()) return Status::corruption(s.ToString());
+  if (s.IsNotFound()) return Status::not_found(s.ToString());
+  if (s.IsIOError() || s.IsNoSpace()) return Status::io_error(s.ToString());
+  return Status::internal(s.ToString());
+}
+
+// DynamoDB's message for an unknown table.
+inline Status table_not_found() {
+  return Status::not_found("Requested resource not found");
+}
+
+}  // namespace eddy::storage

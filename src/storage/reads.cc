@@ -1,0 +1,171 @@
+// Engine reads: get, query and scan. Each reads committed data through one RocksDB iterator
+// (or Get), which sees a consistent snapshot.
+#include <rocksdb/iterator.h>
+
+#include "model/key_encoding.h"
+#include "storage/engine_internal.h"
+#include "storage/item_format.h"
+#include "storage/keys.h"
+
+namespace eddy::storage {
+
+namespace {
+
+bool has_key_type(const model::AttributeValue& value, model::KeyType type) {
+  return static_cast<uint8_t>(value.type()) == static_cast<uint8_t>(type);
+}
+
+std::string successor_of_key(std::string key) {
+  // The smallest key greater than `key` itself (not than its extensions).
+  key.push_back('\0');
+  return key;
+}
+
+}  // namespace
+
+Result<std::optional<model::Item>> Engine::get_item(std::string_view table,
+                                                    const model::Item& key) const {
+  auto state = find_table(table);
+  if (!state) return table_not_found();
+  EDDY_RETURN_IF_ERROR(model::validate_key(key, state->key_schema));
+  std::string value;
+  auto s =
+      db_->Get(rocksdb::ReadOptions(), items_, item_key(state->id, state->key_schema, key), &value);
+  if (s.IsNotFound()) return std::optional<model::Item>();
+  if (!s.ok()) return from_rocksdb(s);
+  EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value));
+  return std::optional<model::Item>(std::move(item));
+}
+
+Result<Page> Engine::query(const QueryRequest& request) const {
+  auto state = find_table(request.table);
+  if (!state) return table_not_found();
+  const model::KeySchema& schema = state->key_schema;
+  if (!has_key_type(request.partition_value, schema.partition.type)) {
+    return Status::validation(
+        "One or more parameter values were invalid: Condition parameter "
+        "type does not match schema type");
+  }
+  const std::string prefix = partition_prefix(state->id, request.partition_value);
+  std::string lower = prefix;
+  std::string upper = prefix_successor(prefix);
+
+  if (const auto& condition = request.sort_condition) {
+    if (!schema.sort) return Status::validation("Query key condition not supported");
+    if (!has_key_type(condition->value, schema.sort->type) ||
+        (condition->op == SortKeyCondition::Op::kBetween &&
+         !has_key_type(condition->upper, schema.sort->type))) {
+      return Status::validation(
+          "One or more parameter values were invalid: Condition parameter "
+          "type does not match schema type");
+    }
+    auto bound = [&](const model::AttributeValue& v) {
+      std::string key = prefix;
+      model::append_key_encoding(v, key);
+      return key;
+    };
+    using Op = SortKeyCondition::Op;
+    switch (condition->op) {
+      case Op::kEq:
+        lower = bound(condition->value);
+        upper = successor_of_key(lower);
+        break;
+      case Op::kLt:
+        upper = bound(condition->value);
+        break;
+      case Op::kLe:
+        upper = successor_of_key(bound(condition->value));
+        break;
+      case Op::kGt:
+        lower = successor_of_key(bound(condition->value));
+        break;
+      case Op::kGe:
+        lower = bound(condition->value);
+        break;
+      case Op::kBetween:
+        lower = bound(condition->value);
+        upper = successor_of_key(bound(condition->upper));
+        break;
+      case Op::kBeginsWith: {
+        if (schema.sort->type == model::KeyType::N) {
+          return Status::validation(
+              "Invalid KeyConditionExpression: Incorrect operand type for "
+              "operator or function; operator or function: begins_with, "
+              "operand type: N");
+        }
+        lower = prefix;
+        model::append_key_prefix_encoding(condition->value, lower);
+        upper = prefix_successor(lower);
+        break;
+      }
+    }
+  }
+
+  if (request.exclusive_start_key) {
+    EDDY_RETURN_IF_ERROR(model::validate_key(*request.exclusive_start_key, schema));
+    std::string start = item_key(state->id, schema, *request.exclusive_start_key);
+    if (request.forward) {
+      lower = std::max(lower, successor_of_key(start));
+    } else {
+      upper = std::min(upper, start);
+    }
+  }
+  return read_range(schema, std::move(lower), std::move(upper), request.forward, request.limit,
+                    request.max_bytes);
+}
+
+Result<Page> Engine::scan(const ScanRequest& request) const {
+  auto state = find_table(request.table);
+  if (!state) return table_not_found();
+  if (request.total_segments == 0 || request.segment >= request.total_segments) {
+    return Status::validation("Segment must be less than TotalSegments");
+  }
+  // Segment s covers the partition hashes [s * 2^32 / T, (s + 1) * 2^32 / T).
+  const uint64_t low_hash = (uint64_t{request.segment} << 32) / request.total_segments;
+  const uint64_t high_hash = (uint64_t{request.segment + 1} << 32) / request.total_segments;
+  const std::string prefix = table_prefix(state->id);
+  std::string lower = prefix;
+  put_u32_be(lower, static_cast<uint32_t>(low_hash));
+  std::string upper = prefix;
+  if (high_hash > UINT32_MAX) {
+    upper = prefix_successor(prefix);
+  } else {
+    put_u32_be(upper, static_cast<uint32_t>(high_hash));
+  }
+  if (request.exclusive_start_key) {
+    EDDY_RETURN_IF_ERROR(model::validate_key(*request.exclusive_start_key, state->key_schema));
+    lower = std::max(lower, successor_of_key(item_key(state->id, state->key_schema,
+                                                      *request.exclusive_start_key)));
+  }
+  return read_range(state->key_schema, std::move(lower), std::move(upper), true, request.limit,
+                    request.max_bytes);
+}
+
+Result<Page> Engine::read_range(const model::KeySchema& schema, std::string lower,
+                                std::string upper, bool forward, size_t limit,
+                                size_t max_bytes) const {
+  Page page;
+  if (!upper.empty() && lower >= upper) return page;
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  read_options.iterate_lower_bound = &lower_slice;
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, items_));
+  forward ? it->SeekToFirst() : it->SeekToLast();
+  for (; it->Valid(); forward ? it->Next() : it->Prev()) {
+    EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(it->value().ToStringView()));
+    page.bytes_read += model::item_size(item);
+    page.items.push_back(std::move(item));
+    // DynamoDB stops at Limit items or once 1 MB has been read, and then returns the last
+    // key it read as LastEvaluatedKey, whether or not more items follow.
+    if ((limit != 0 && page.items.size() >= limit) ||
+        (max_bytes != 0 && page.bytes_read >= max_bytes)) {
+      page.last_evaluated_key = model::extract_key(page.items.back(), schema);
+      break;
+    }
+  }
+  EDDY_RETURN_IF_ERROR(from_rocksdb(it->status()));
+  return page;
+}
+
+}  // namespace eddy::storage

@@ -1,0 +1,192 @@
+// The engine's vocabulary: table descriptions, streams, shards, stream records, and the write
+// units submitted to the commit pipeline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+#include "model/attribute_value.h"
+#include "model/key_schema.h"
+
+namespace eddy::storage {
+
+// Never reorder: persisted.
+enum class StreamViewType : uint8_t {
+  kKeysOnly = 0,
+  kNewImage = 1,
+  kOldImage = 2,
+  kNewAndOldImages = 3,
+};
+const char* stream_view_type_name(StreamViewType type);  // "KEYS_ONLY", ...
+std::optional<StreamViewType> parse_stream_view_type(std::string_view name);
+
+struct StreamSpecification {
+  bool enabled = false;
+  StreamViewType view_type = StreamViewType::kNewAndOldImages;
+  bool operator==(const StreamSpecification&) const = default;
+};
+
+struct AttributeDefinition {
+  std::string name;
+  model::KeyType type = model::KeyType::S;
+  bool operator==(const AttributeDefinition&) const = default;
+};
+
+// What CreateTable asks for.
+struct TableSpec {
+  std::string name;
+  model::KeySchema key_schema;
+  std::vector<AttributeDefinition> attribute_definitions;
+  StreamSpecification stream;
+  // Settings the engine keeps but does not interpret (billing mode, throughput, tags, ...):
+  // the API layer owns their meaning.
+  std::map<std::string, std::string> properties;
+};
+
+struct TableDescription {
+  std::string name;
+  uint32_t id = 0;  // internal; never reused, so a re-created table never sees old rows
+  model::KeySchema key_schema;
+  std::vector<AttributeDefinition> attribute_definitions;
+  StreamSpecification stream;
+  std::optional<uint32_t> latest_stream_id;  // the newest stream, enabled or not
+  int64_t creation_ms = 0;
+  std::map<std::string, std::string> properties;
+  // Live figures (not persisted with the description; kept by the writer).
+  uint64_t item_count = 0;
+  uint64_t size_bytes = 0;
+};
+
+// ---- streams ----
+
+// Never reorder: persisted.
+enum class StreamStatus : uint8_t { kEnabled = 0, kDisabled = 1 };
+// Never reorder: persisted.
+enum class EventName : uint8_t { kInsert = 1, kModify = 2, kRemove = 3 };
+const char* event_name(EventName name);  // "INSERT", "MODIFY", "REMOVE"
+
+struct ShardInfo {
+  uint32_t index = 0;    // position in the stream's shard list; part of record keys
+  std::string shard_id;  // AWS's format: shardId-<20 digits>-<8 hex>
+  std::optional<std::string> parent_shard_id;
+  uint64_t starting_sequence = 0;
+  std::optional<uint64_t> ending_sequence;  // set when the shard is closed
+  // Records with a smaller sequence number have been trimmed (0: nothing trimmed yet).
+  uint64_t trim_horizon = 0;
+  bool closed() const { return ending_sequence.has_value(); }
+};
+
+struct StreamInfo {
+  uint32_t id = 0;
+  std::string table_name;
+  uint32_t table_id = 0;
+  std::string label;  // ISO-8601 with milliseconds, no zone (reference §1.2)
+  StreamViewType view_type = StreamViewType::kNewAndOldImages;
+  StreamStatus status = StreamStatus::kEnabled;
+  model::KeySchema key_schema;
+  int64_t creation_ms = 0;
+  std::vector<ShardInfo> shards;
+};
+
+struct StreamRecord {
+  uint64_t sequence = 0;
+  uint32_t shard_index = 0;
+  EventName event = EventName::kInsert;
+  int64_t creation_ms = 0;  // exact; the API rounds it down to seconds
+  std::string event_id;     // 32 lower-case hex characters
+  model::Item keys;
+  std::optional<model::Item> old_image;
+  std::optional<model::Item> new_image;
+  bool ttl_delete = false;  // REMOVE by Time to Live: the record carries userIdentity
+  uint32_t size_bytes = 0;
+};
+
+// ---- writes ----
+
+// The current item (nullopt when absent) -> a Status: OK to proceed, kConditionFailed to
+// reject the whole unit, anything else to fail it.
+using ConditionFn = std::function<Status(const std::optional<model::Item>& current)>;
+// The current item -> the new item (nullopt deletes it). Must be pure: the writer may call it
+// again if it has to.
+using UpdateFn =
+    std::function<Result<std::optional<model::Item>>(const std::optional<model::Item>& current)>;
+
+struct Put {
+  model::Item item;
+};
+struct Delete {};
+struct Update {
+  UpdateFn apply;
+};
+struct Check {};  // a condition only (TransactWriteItems' ConditionCheck)
+
+struct ItemWrite {
+  std::string table;
+  model::Item key;  // exactly the primary key attributes
+  std::variant<Put, Delete, Update, Check> mutation;
+  ConditionFn condition;    // optional
+  bool ttl_delete = false;  // a Delete done by Time to Live (marks its stream record)
+};
+
+// One or more item writes that commit together or not at all (a transaction is one unit).
+struct WriteUnit {
+  std::vector<ItemWrite> writes;
+};
+
+struct ItemWriteResult {
+  Status status;  // OK, or why this write failed (kConditionFailed, kValidation, ...)
+  std::optional<model::Item> old_item;
+  std::optional<model::Item> new_item;
+  bool changed = false;  // false for no-op writes: no row written, no stream record
+};
+
+struct WriteResult {
+  // OK when the unit committed durably (per the engine's durability mode). Otherwise the first
+  // failing write's status; `items` then tells each write's own outcome (for
+  // TransactionCanceledException's CancellationReasons) and nothing was written.
+  Status status;
+  std::vector<ItemWriteResult> items;
+};
+
+// ---- reads ----
+
+struct SortKeyCondition {
+  enum class Op { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
+  Op op = Op::kEq;
+  model::AttributeValue value;
+  model::AttributeValue upper;  // kBetween only
+};
+
+struct QueryRequest {
+  std::string table;
+  model::AttributeValue partition_value;
+  std::optional<SortKeyCondition> sort_condition;
+  bool forward = true;
+  size_t limit = 0;      // items; 0 = no limit
+  size_t max_bytes = 0;  // stop after reading this much item data (DynamoDB: 1 MB); 0 = none
+  std::optional<model::Item> exclusive_start_key;
+};
+
+struct ScanRequest {
+  std::string table;
+  size_t limit = 0;
+  size_t max_bytes = 0;
+  std::optional<model::Item> exclusive_start_key;
+  uint32_t segment = 0;
+  uint32_t total_segments = 1;
+};
+
+struct Page {
+  std::vector<model::Item> items;
+  // The key of the last item returned when the read stopped early (limit or max_bytes).
+  std::optional<model::Item> last_evaluated_key;
+  size_t bytes_read = 0;
+};
+
+}  // namespace eddy::storage
