@@ -18,6 +18,7 @@ namespace eddy {
 enum class Code : uint8_t {
   kOk,
   kValidation,       // the request is malformed or violates a limit (ValidationException)
+  kSerialization,    // the request's JSON does not fit the API's shapes (SerializationException)
   kNotFound,         // a table, stream or shard does not exist (ResourceNotFoundException)
   kAlreadyExists,    // a table of that name exists (ResourceInUseException)
   kConditionFailed,  // a write's condition is false on the current item
@@ -37,6 +38,7 @@ class [[nodiscard]] Status {
 
   static Status ok() { return {}; }
   static Status validation(std::string m) { return {Code::kValidation, std::move(m)}; }
+  static Status serialization(std::string m) { return {Code::kSerialization, std::move(m)}; }
   static Status not_found(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status already_exists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
   static Status condition_failed(std::string m) { return {Code::kConditionFailed, std::move(m)}; }

@@ -5,9 +5,9 @@
 //  * A member of the wrong JSON type for the AWS model ({"S": 5}, {"L": "x"}) or a B that is not
 //    valid base64 is refused while the request is deserialised, before anything is validated,
 //    with a SerializationException (__type com.amazon.coral.service#SerializationException,
-//    HTTP 400, the message in a capital-M "Message" field). We return those as Code::kValidation
-//    with the service's exact message; the API layer can map them to SerializationException by
-//    message later (they are the k*Wire* constants below). Because the service deserialises the
+//    HTTP 400, the message in a capital-M "Message" field). We return those as
+//    Code::kSerialization with the service's exact message (the k*Wire* constants below), as we
+//    do for text that is not JSON at all. Because the service deserialises the
 //    whole request first, a wire error anywhere wins over a validation error anywhere: on a
 //    validation error we re-scan the whole input for wire errors (see settle()).
 //  * Everything else is a ValidationException whose message we reproduce exactly.
@@ -402,7 +402,7 @@ class Decoder {
 
  private:
   bool fail_wire(std::string message) {
-    status_ = Status::validation(std::move(message));
+    status_ = Status::serialization(std::move(message));
     wire_ = true;
     return false;
   }
@@ -613,7 +613,7 @@ bool Decoder::binary_set(const Value& json, AttributeValue& out) {
 template <typename WireScan>
 Status settle(const Decoder& decoder, WireScan scan) {
   if (decoder.wire_error()) return decoder.status();
-  if (auto wire = scan()) return Status::validation(std::move(*wire));
+  if (auto wire = scan()) return Status::serialization(std::move(*wire));
   return decoder.status();
 }
 
@@ -633,9 +633,9 @@ void write_map(const Map& map, JsonWriter& writer) {
 }
 
 Status parse_error(const rapidjson::Document& doc) {
-  return Status::validation(std::string("Invalid JSON: ") +
-                            rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
-                            std::to_string(doc.GetErrorOffset()) + ")");
+  return Status::serialization(std::string("Invalid JSON: ") +
+                               rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
+                               std::to_string(doc.GetErrorOffset()) + ")");
 }
 
 // Iterative parsing keeps deeply nested input off the stack; UTF-8 is validated because every
