@@ -1,5 +1,8 @@
 #include "common/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace eddy {
 
 const char* code_name(Code code) {
@@ -26,6 +29,11 @@ const char* code_name(Code code) {
       return "Internal";
   }
   return "Unknown";
+}
+
+void value_of_error(const Status& status) {
+  std::fprintf(stderr, "eddy: value() of an error result: %s\n", status.to_string().c_str());
+  std::abort();
 }
 
 std::string Status::to_string() const {

@@ -31,6 +31,10 @@ enum class Code : uint8_t {
 
 const char* code_name(Code code);
 
+class Status;
+// Prints `status` and aborts: Result::value() was called on an error.
+[[noreturn]] void value_of_error(const Status& status);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
@@ -73,9 +77,19 @@ class [[nodiscard]] Result {
   bool is_ok() const { return v_.index() == 0; }
   explicit operator bool() const { return is_ok(); }
 
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  // The value; calling these on an error is a bug, reported with the error before aborting.
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -87,6 +101,9 @@ class [[nodiscard]] Result {
   }
 
  private:
+  void check() const {
+    if (!is_ok()) value_of_error(std::get<1>(v_));
+  }
   std::variant<T, Status> v_;
 };
 

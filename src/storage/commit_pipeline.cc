@@ -81,7 +81,7 @@ void Engine::committer_loop() {
     {
       std::unique_lock lock(commit_mu_);
       commit_cv_.wait(lock, [this] { return writer_done_ || !commit_queue_.empty(); });
-      if (commit_queue_.empty()) return;
+      if (commit_queue_.empty()) break;
       // Everything applied while the previous round waited for the disk commits now, with
       // one sync: that is the group commit.
       while (!commit_queue_.empty()) {
@@ -93,10 +93,37 @@ void Engine::committer_loop() {
     commit_cv_.notify_all();  // the writer may apply more groups now
     commit_round(round);
     {
+      // Acknowledging and freeing happen on the completer thread, off the path to the next
+      // sync.
+      std::lock_guard lock(complete_mu_);
+      for (auto& group : round)
+        complete_queue_.push_back(std::move(group));
+    }
+    complete_cv_.notify_one();
+    {
       std::lock_guard lock(commit_mu_);
       committing_ = false;
     }
     commit_cv_.notify_all();
+  }
+  {
+    std::lock_guard lock(complete_mu_);
+    committer_done_ = true;
+  }
+  complete_cv_.notify_one();
+}
+
+void Engine::completer_loop() {
+  for (;;) {
+    std::deque<std::unique_ptr<GroupState>> groups;
+    {
+      std::unique_lock lock(complete_mu_);
+      complete_cv_.wait(lock, [this] { return committer_done_ || !complete_queue_.empty(); });
+      if (complete_queue_.empty()) return;
+      groups.swap(complete_queue_);
+    }
+    for (auto& group : groups)
+      complete_group(*group);
   }
 }
 
@@ -179,6 +206,7 @@ void Engine::commit_round(std::vector<std::unique_ptr<GroupState>>& round) {
       rocksdb::WriteOptions write_options;
       write_options.sync = sync && i == last_written;
       statuses[i] = from_rocksdb(db_->Write(write_options, &group.batch));
+      if (write_options.sync) syncs_.fetch_add(1, std::memory_order_relaxed);
     }
     if (!statuses[i].is_ok()) failed_generation_.store(group.generation, std::memory_order_release);
   }
@@ -189,12 +217,12 @@ void Engine::commit_round(std::vector<std::unique_ptr<GroupState>>& round) {
     }
   }
   for (size_t i = 0; i < round.size(); ++i)
-    finish_group(*round[i], statuses[i]);
+    record_outcome(*round[i], statuses[i]);
 }
 
-void Engine::finish_group(GroupState& group, const Status& status) {
-  const bool committed = status.is_ok();
-  if (committed) {
+void Engine::record_outcome(GroupState& group, const Status& status) {
+  group.committed = status.is_ok();
+  if (group.committed) {
     last_sequence_.store(group.sequence, std::memory_order_release);
     for (const auto& [table, delta] : group.stats) {
       table->item_count.fetch_add(delta.items, std::memory_order_relaxed);
@@ -209,6 +237,9 @@ void Engine::finish_group(GroupState& group, const Status& status) {
       if (pending.result.status.is_ok()) pending.result.status = status;
     }
   }
+}
+
+void Engine::complete_group(GroupState& group) {
   if (!group.overlay.empty()) {
     // The rows are in RocksDB's memtable now (or never will be): reads go there.
     std::lock_guard lock(pending_rows_mu_);
@@ -217,7 +248,7 @@ void Engine::finish_group(GroupState& group, const Status& status) {
       if (it != pending_rows_.end() && it->second.group_id == group.id) pending_rows_.erase(it);
     }
   }
-  if (committed && !group.touched_shards.empty()) {
+  if (group.committed && !group.touched_shards.empty()) {
     std::lock_guard lock(listeners_mu_);
     for (const auto& [shard, sequence] : group.touched_shards) {
       for (const auto& listener : listeners_)
@@ -232,14 +263,13 @@ void Engine::finish_group(GroupState& group, const Status& status) {
 }
 
 Engine::Metrics Engine::metrics() const {
-  return {commit_groups_.load(std::memory_order_relaxed),
+  return {commit_groups_.load(std::memory_order_relaxed), syncs_.load(std::memory_order_relaxed),
           committed_units_.load(std::memory_order_relaxed),
           failed_units_.load(std::memory_order_relaxed),
           stream_records_.load(std::memory_order_relaxed)};
 }
 
-Result<std::optional<model::Item>> Engine::read_current(const std::string& row_key,
-                                                        const GroupState& group) const {
+Result<ItemPtr> Engine::read_current(const std::string& row_key, const GroupState& group) const {
   if (auto it = group.overlay.find(row_key); it != group.overlay.end()) return it->second;
   {
     std::lock_guard lock(pending_rows_mu_);
@@ -247,25 +277,33 @@ Result<std::optional<model::Item>> Engine::read_current(const std::string& row_k
   }
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), items_, row_key, &value);
-  if (s.IsNotFound()) return std::optional<model::Item>();
+  if (s.IsNotFound()) return ItemPtr();
   if (!s.ok()) return from_rocksdb(s);
   EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value));
-  return std::optional<model::Item>(std::move(item));
+  return ItemPtr(std::make_shared<const model::Item>(std::move(item)));
 }
+
+namespace {
+// Semantic equality of two versions of an item (absent == absent).
+bool same_item(const ItemPtr& a, const ItemPtr& b) {
+  if (a == b) return true;
+  return a && b && *a == *b;  // maps compare by name, sets are kept sorted
+}
+}  // namespace
 
 void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result) {
   struct Staged {
+    size_t index;  // into unit.writes and result.items
     TableState* table;
     std::string row_key;
-    const ItemWrite* write;
   };
   std::vector<Staged> staged;
   // Rows changed by earlier writes of this unit: a unit sees its own changes in order.
-  std::unordered_map<std::string, std::optional<model::Item>> local;
+  std::unordered_map<std::string, ItemPtr> local;
   result.items.resize(unit.writes.size());
 
   for (size_t i = 0; i < unit.writes.size(); ++i) {
-    const ItemWrite& write = unit.writes[i];
+    ItemWrite& write = unit.writes[i];
     ItemWriteResult& out = result.items[i];
     auto fail = [&](Status status) {
       if (result.status.is_ok()) result.status = status;
@@ -282,35 +320,34 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
       continue;
     }
     std::string row_key = item_key(table.id, table.key_schema, write.key);
-    std::optional<model::Item> current;
     if (auto it = local.find(row_key); it != local.end()) {
-      current = it->second;
+      out.old_item = it->second;
     } else {
       auto read = read_current(row_key, group);
       if (!read) {
         fail(read.status());
         continue;
       }
-      current = std::move(read).value();
+      out.old_item = std::move(read).value();
     }
-    out.old_item = current;
+    const ItemPtr& current = out.old_item;
     if (write.condition) {
-      if (auto s = write.condition(current); !s.is_ok()) {
+      if (auto s = write.condition(current.get()); !s.is_ok()) {
         fail(std::move(s));
         continue;
       }
     }
 
-    std::optional<model::Item> next;
-    if (const auto* put = std::get_if<Put>(&write.mutation)) {
-      next = put->item;
+    ItemPtr next;
+    if (auto* put = std::get_if<Put>(&write.mutation)) {
+      next = std::make_shared<const model::Item>(std::move(put->item));
     } else if (const auto* update = std::get_if<Update>(&write.mutation)) {
-      auto applied = update->apply(current);
+      auto applied = update->apply(current.get());
       if (!applied) {
         fail(applied.status());
         continue;
       }
-      next = std::move(applied).value();
+      if (applied->has_value()) next = std::make_shared<const model::Item>(std::move(**applied));
     } else if (std::holds_alternative<Check>(write.mutation)) {
       next = current;
     }  // Delete: next stays empty
@@ -326,24 +363,23 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
         continue;
       }
     }
-    out.changed = current != next;  // semantic: maps by name, sets sorted
-    out.new_item = next;
+    out.changed = !same_item(current, next);
+    out.new_item = std::move(next);
     if (out.changed) {
-      local[row_key] = next;
-      staged.push_back({&table, std::move(row_key), &write});
+      local[row_key] = out.new_item;
+      staged.push_back({i, &table, std::move(row_key)});
     }
   }
   if (!result.status.is_ok()) return;  // all or nothing: a failed unit writes nothing
 
   // Apply the staged changes in order. Two writes of one unit to the same row both apply, each
   // from its own before-image, and each gets its record.
-  for (size_t i = 0, s = 0; i < unit.writes.size(); ++i) {
-    const ItemWriteResult& out = result.items[i];
-    if (!out.changed) continue;
-    const Staged& change = staged[s++];
+  for (const Staged& change : staged) {
     TableState& table = *change.table;
-    const std::optional<model::Item>& old_item = out.old_item;
-    const std::optional<model::Item>& new_item = out.new_item;
+    const ItemPtr& old_item = result.items[change.index].old_item;
+    const ItemPtr& new_item = result.items[change.index].new_item;
+    const size_t old_size = old_item ? model::item_size(*old_item) : 0;
+    const size_t new_size = new_item ? model::item_size(*new_item) : 0;
 
     if (new_item) {
       group.batch.Put(items_, change.row_key, serialize_item(*new_item));
@@ -353,26 +389,23 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
     group.overlay[change.row_key] = new_item;
     auto& delta = group.stats[&table];
     delta.items += (new_item ? 1 : 0) - (old_item ? 1 : 0);
-    delta.bytes += static_cast<int64_t>(new_item ? model::item_size(*new_item) : 0) -
-                   static_cast<int64_t>(old_item ? model::item_size(*old_item) : 0);
+    delta.bytes += static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size);
 
     const TableDescription& description = table.description;
     if (!description.stream.enabled || !description.latest_stream_id) continue;
     const StreamInfo& stream = streams_by_id_.at(*description.latest_stream_id);
-    StreamRecord record;
-    record.event = !old_item   ? EventName::kInsert
+    StreamRecordHeader header;
+    header.event = !old_item   ? EventName::kInsert
                    : !new_item ? EventName::kRemove
                                : EventName::kModify;
-    record.creation_ms = options_.clock->now_ms();
-    record.event_id = to_hex(random_bytes(16));
-    record.keys = model::extract_key(new_item ? *new_item : *old_item, table.key_schema);
-    record.ttl_delete = change.write->ttl_delete;
-    if (shows_old(stream.view_type) && old_item) record.old_image = old_item;
-    if (shows_new(stream.view_type) && new_item) record.new_image = new_item;
-    record.size_bytes =
-        static_cast<uint32_t>(model::item_size(record.keys) +
-                              (record.old_image ? model::item_size(*record.old_image) : 0) +
-                              (record.new_image ? model::item_size(*record.new_image) : 0));
+    header.creation_ms = options_.clock->now_ms();
+    header.event_id = to_hex(random_bytes(16));
+    header.ttl_delete = unit.writes[change.index].ttl_delete;
+    const model::Item keys = model::extract_key(new_item ? *new_item : *old_item, table.key_schema);
+    const model::Item* old_image = shows_old(stream.view_type) ? old_item.get() : nullptr;
+    const model::Item* new_image = shows_new(stream.view_type) ? new_item.get() : nullptr;
+    header.size_bytes = static_cast<uint32_t>(model::item_size(keys) + (old_image ? old_size : 0) +
+                                              (new_image ? new_size : 0));
 
     // The partition key decides the shard: every record of an item lands in one shard, in
     // order. The row key carries the partition hash at bytes 4..8 (keys.h).
@@ -385,7 +418,7 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
         *open[read_u32_be(std::string_view(change.row_key).substr(4)) % open.size()];
     const uint64_t sequence = ++group.sequence;
     group.batch.Put(streams_, stream_record_key(stream.id, shard.index, sequence),
-                    serialize_stream_record(record));
+                    serialize_stream_record(header, keys, old_image, new_image));
     group.touched_shards[{stream.id, shard.index}] = sequence;
   }
 }

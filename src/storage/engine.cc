@@ -48,6 +48,10 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     pthread_setname_np(pthread_self(), "eddy-commit");
     e->committer_loop();
   });
+  engine->completer_ = std::thread([e = engine.get()] {
+    pthread_setname_np(pthread_self(), "eddy-complete");
+    e->completer_loop();
+  });
   if (engine->options_.trim_interval_ms > 0) {
     engine->housekeeper_ = std::thread([e = engine.get()] { e->housekeeping_loop(); });
   }
@@ -61,8 +65,9 @@ Engine::~Engine() {
   }
   queue_cv_.notify_all();
   housekeeping_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();  // then the committer finishes what it was handed
-  if (committer_.joinable()) committer_.join();
+  if (writer_.joinable()) writer_.join();        // then the committer finishes what it was handed
+  if (committer_.joinable()) committer_.join();  // then the completer acknowledges the rest
+  if (completer_.joinable()) completer_.join();
   if (housekeeper_.joinable()) housekeeper_.join();
   if (db_ != nullptr) {
     for (auto* handle : {items_, streams_, meta_, default_}) {
@@ -91,6 +96,9 @@ Status Engine::open_database() {
     // data is worse than not starting.
     std::error_code ec;
     bool exists = std::filesystem::exists(path, ec);
+    if (!exists && !std::filesystem::create_directories(path, ec) && ec) {
+      return Status::io_error("cannot create data directory " + path + ": " + ec.message());
+    }
     if (exists && !std::filesystem::is_empty(path, ec)) {
       std::vector<std::string> families;
       auto s = rocksdb::DB::ListColumnFamilies(db_options, path, &families);

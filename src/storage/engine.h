@@ -126,6 +126,7 @@ class Engine {
   // Counters since open, for /metrics and benchmarks.
   struct Metrics {
     uint64_t commit_groups = 0;    // WriteBatches committed by the writer
+    uint64_t syncs = 0;            // commit rounds that synced the WAL (kSync only)
     uint64_t committed_units = 0;  // units acknowledged OK
     uint64_t failed_units = 0;     // units that failed (conditions, validation, I/O)
     uint64_t stream_records = 0;   // records appended
@@ -146,12 +147,13 @@ class Engine {
   void apply_group(std::unique_ptr<GroupState> group);
   void apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result);
   void commit_round(std::vector<std::unique_ptr<GroupState>>& round);
-  void finish_group(GroupState& group, const Status& status);
+  void record_outcome(GroupState& group, const Status& status);
+  void completer_loop();
+  void complete_group(GroupState& group);
   void resync_after_failure();
   void wait_for_commits_locked(std::unique_lock<std::mutex>& lock);
   void drain_pipeline();
-  Result<std::optional<model::Item>> read_current(const std::string& row_key,
-                                                  const GroupState& group) const;
+  Result<ItemPtr> read_current(const std::string& row_key, const GroupState& group) const;
   std::shared_ptr<TableState> find_table(std::string_view name) const;
   StreamInfo new_stream(const TableDescription& table, StreamViewType view_type, uint32_t id);
   Status commit_catalog(rocksdb::WriteBatch& batch);
@@ -178,12 +180,13 @@ class Engine {
   uint32_t next_id_ = 1;
 
   std::atomic<uint64_t> last_sequence_{0};
-  std::atomic<uint64_t> commit_groups_{0}, committed_units_{0}, failed_units_{0},
+  std::atomic<uint64_t> commit_groups_{0}, syncs_{0}, committed_units_{0}, failed_units_{0},
       stream_records_{0};
 
   // The pipeline: submit() -> queue_ -> writer (applies a group against the latest state,
-  // committed or not) -> commit_queue_ -> committer (one WriteBatch, one sync) -> callbacks.
-  // While the committer waits for the disk, the writer applies the next group.
+  // committed or not) -> commit_queue_ -> committer (the groups' WriteBatches, one sync) ->
+  // complete_queue_ -> completer (callbacks, listeners, freeing). While the committer waits
+  // for the disk, the writer applies the next groups and the completer acknowledges the last.
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
@@ -197,6 +200,12 @@ class Engine {
   bool committing_ = false;   // the committer holds a group
   bool writer_done_ = false;  // no more groups will come
   std::thread committer_;
+
+  std::mutex complete_mu_;
+  std::condition_variable complete_cv_;
+  std::deque<std::unique_ptr<GroupState>> complete_queue_;
+  bool committer_done_ = false;
+  std::thread completer_;
 
   // Rows of applied, uncommitted groups, newest value per row.
   mutable std::mutex pending_rows_mu_;

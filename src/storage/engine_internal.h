@@ -40,11 +40,12 @@ struct Engine::Pending {
 struct Engine::GroupState {
   uint64_t id = 0;
   uint64_t generation = 0;  // see Engine::generation_
+  bool committed = false;   // set by the committer
   std::vector<Pending> units;
   rocksdb::WriteBatch batch;
-  // Rows written by this group (nullopt = deleted): what later units and groups must see
+  // Rows written by this group (null = deleted): what later units and groups must see
   // until the commit makes them visible in RocksDB.
-  std::unordered_map<std::string, std::optional<model::Item>> overlay;
+  std::unordered_map<std::string, ItemPtr> overlay;
   uint64_t first_sequence = 0;  // last sequence number issued before this group
   uint64_t sequence = 0;        // last sequence number issued so far
   struct StatsDelta {
@@ -59,7 +60,7 @@ struct Engine::GroupState {
 // A row written by a group that is applied but not yet committed.
 struct Engine::PendingRow {
   uint64_t group_id;
-  std::optional<model::Item> item;
+  ItemPtr item;  // null: deleted
 };
 
 inline Status from_rocksdb(const rocksdb::Status& s) {

@@ -17,19 +17,26 @@ namespace {
 constexpr uint8_t kHasOld = 1, kHasNew = 2, kTtl = 4;
 }
 
-std::string serialize_stream_record(const StreamRecord& record) {
+std::string serialize_stream_record(const StreamRecordHeader& header, const model::Item& keys,
+                                    const model::Item* old_image, const model::Item* new_image) {
   std::string out;
   put_u8(out, kStreamRecordFormatVersion);
-  put_u8(out, static_cast<uint8_t>(record.event));
-  put_u64_be(out, static_cast<uint64_t>(record.creation_ms));
-  put_bytes(out, record.event_id);
-  put_u8(out, (record.old_image ? kHasOld : 0) | (record.new_image ? kHasNew : 0) |
-                  (record.ttl_delete ? kTtl : 0));
-  put_varint(out, record.size_bytes);
-  append_item_body(record.keys, out);
-  if (record.old_image) append_item_body(*record.old_image, out);
-  if (record.new_image) append_item_body(*record.new_image, out);
+  put_u8(out, static_cast<uint8_t>(header.event));
+  put_u64_be(out, static_cast<uint64_t>(header.creation_ms));
+  put_bytes(out, header.event_id);
+  put_u8(out,
+         (old_image ? kHasOld : 0) | (new_image ? kHasNew : 0) | (header.ttl_delete ? kTtl : 0));
+  put_varint(out, header.size_bytes);
+  append_item_body(keys, out);
+  if (old_image) append_item_body(*old_image, out);
+  if (new_image) append_item_body(*new_image, out);
   return out;
+}
+
+std::string serialize_stream_record(const StreamRecord& record) {
+  return serialize_stream_record(record, record.keys,
+                                 record.old_image ? &*record.old_image : nullptr,
+                                 record.new_image ? &*record.new_image : nullptr);
 }
 
 Result<StreamRecord> deserialize_stream_record(std::string_view bytes) {

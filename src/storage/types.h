@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -94,28 +95,33 @@ struct StreamInfo {
   std::vector<ShardInfo> shards;
 };
 
-struct StreamRecord {
-  uint64_t sequence = 0;
-  uint32_t shard_index = 0;
+struct StreamRecordHeader {
   EventName event = EventName::kInsert;
   int64_t creation_ms = 0;  // exact; the API rounds it down to seconds
   std::string event_id;     // 32 lower-case hex characters
-  model::Item keys;
-  std::optional<model::Item> old_image;
-  std::optional<model::Item> new_image;
   bool ttl_delete = false;  // REMOVE by Time to Live: the record carries userIdentity
   uint32_t size_bytes = 0;
 };
 
+struct StreamRecord : StreamRecordHeader {
+  uint64_t sequence = 0;
+  uint32_t shard_index = 0;
+  model::Item keys;
+  std::optional<model::Item> old_image;
+  std::optional<model::Item> new_image;
+};
+
 // ---- writes ----
 
-// The current item (nullopt when absent) -> a Status: OK to proceed, kConditionFailed to
-// reject the whole unit, anything else to fail it.
-using ConditionFn = std::function<Status(const std::optional<model::Item>& current)>;
-// The current item -> the new item (nullopt deletes it). Must be pure: the writer may call it
-// again if it has to.
-using UpdateFn =
-    std::function<Result<std::optional<model::Item>>(const std::optional<model::Item>& current)>;
+// One version of an item, shared rather than copied between the writer's overlays, results
+// and stream records. Null means absent.
+using ItemPtr = std::shared_ptr<const model::Item>;
+
+// The current item (null when absent) -> a Status: OK to proceed, kConditionFailed to reject
+// the whole unit, anything else to fail it.
+using ConditionFn = std::function<Status(const model::Item* current)>;
+// The current item (null when absent) -> the new item (nullopt deletes it). Must be pure.
+using UpdateFn = std::function<Result<std::optional<model::Item>>(const model::Item* current)>;
 
 struct Put {
   model::Item item;
@@ -140,9 +146,9 @@ struct WriteUnit {
 };
 
 struct ItemWriteResult {
-  Status status;  // OK, or why this write failed (kConditionFailed, kValidation, ...)
-  std::optional<model::Item> old_item;
-  std::optional<model::Item> new_item;
+  Status status;     // OK, or why this write failed (kConditionFailed, kValidation, ...)
+  ItemPtr old_item;  // the item before the write (also when its condition failed)
+  ItemPtr new_item;
   bool changed = false;  // false for no-op writes: no row written, no stream record
 };
 

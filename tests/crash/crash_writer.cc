@@ -75,15 +75,16 @@ int main(int argc, char** argv) {
                 storage::Put{Item{{"id", AttributeValue(id)}, {"v", AttributeValue(value)}}};
             break;
           case 'U':
-            write.mutation = storage::Update{[id, value](const std::optional<Item>& current) {
-              Item next = current.value_or(Item{{"id", AttributeValue(id)}});
+            write.mutation = storage::Update{[id, value](const Item* current) {
+              Item next = current ? *current : Item{{"id", AttributeValue(id)}};
               next["v"] = AttributeValue(value);
               return Result<std::optional<Item>>(std::optional<Item>(next));
             }};
             break;
           case 'N':
-            write.mutation = storage::Update{[](const std::optional<Item>& current) {
-              return Result<std::optional<Item>>(current);
+            write.mutation = storage::Update{[](const Item* current) {
+              return Result<std::optional<Item>>(current ? std::optional<Item>(*current)
+                                                         : std::nullopt);
             }};
             break;
           default:

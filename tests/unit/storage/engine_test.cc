@@ -127,19 +127,19 @@ TEST_F(EngineTest, PutGetDeleteAndStats) {
   auto r = put_note("t", "a", "hello");
   ASSERT_TRUE(r.status.is_ok());
   ASSERT_EQ(r.items.size(), 1u);
-  EXPECT_FALSE(r.items[0].old_item.has_value());
+  EXPECT_EQ(r.items[0].old_item, nullptr);
   EXPECT_TRUE(r.items[0].changed);
   auto d = engine_->describe_table("t");
   EXPECT_EQ(d->item_count, 1u);
   EXPECT_EQ(d->size_bytes, model::item_size(note("a", "hello")));
 
   r = put_note("t", "a", "bye");
-  EXPECT_EQ(r.items[0].old_item, note("a", "hello"));
+  EXPECT_EQ(*r.items[0].old_item, note("a", "hello"));
   EXPECT_EQ(engine_->describe_table("t")->size_bytes, model::item_size(note("a", "bye")));
 
   r = engine_->write(unit(del("t", key("a"))));
   ASSERT_TRUE(r.status.is_ok());
-  EXPECT_EQ(r.items[0].old_item, note("a", "bye"));
+  EXPECT_EQ(*r.items[0].old_item, note("a", "bye"));
   EXPECT_FALSE(engine_->get_item("t", key("a"))->has_value());
   EXPECT_EQ(engine_->describe_table("t")->item_count, 0u);
   EXPECT_EQ(engine_->describe_table("t")->size_bytes, 0u);
@@ -167,8 +167,8 @@ TEST_F(EngineTest, WritesValidateKeysAndTables) {
 
 TEST_F(EngineTest, UpdateAppliesToCurrentItemAndChecksCondition) {
   ASSERT_TRUE(engine_->create_table(hash_table("t")).is_ok());
-  auto increment = [](const std::optional<Item>& current) -> Result<std::optional<Item>> {
-    Item next = current.value_or(Item{{"id", S("c")}});
+  auto increment = [](const Item* current) -> Result<std::optional<Item>> {
+    Item next = current ? *current : Item{{"id", S("c")}};
     int64_t n = 0;
     if (auto it = next.find("n"); it != next.end()) {
       n = std::stoll(it->second.as<model::Number>().to_string());
@@ -182,7 +182,7 @@ TEST_F(EngineTest, UpdateAppliesToCurrentItemAndChecksCondition) {
   EXPECT_EQ((**engine_->get_item("t", key("c"))).at("n"), N(5));
 
   ItemWrite conditional = update("t", key("c"), increment);
-  conditional.condition = [](const std::optional<Item>& current) {
+  conditional.condition = [](const Item* current) {
     if (current && current->at("n") == N(5)) return Status::condition_failed("n is 5");
     return Status::ok();
   };
@@ -193,7 +193,7 @@ TEST_F(EngineTest, UpdateAppliesToCurrentItemAndChecksCondition) {
   EXPECT_EQ((**engine_->get_item("t", key("c"))).at("n"), N(5));
 
   // An update function's error fails the write and changes nothing.
-  auto r2 = engine_->write(unit(update("t", key("c"), [](const std::optional<Item>&) {
+  auto r2 = engine_->write(unit(update("t", key("c"), [](const Item*) {
     return Result<std::optional<Item>>(Status::validation("type mismatch"));
   })));
   EXPECT_EQ(r2.status, Status::validation("type mismatch"));
@@ -207,7 +207,7 @@ TEST_F(EngineTest, MultiItemUnitIsAllOrNothing) {
   WriteUnit u;
   u.writes.push_back(put("a", note("x", "1"), key("x")));
   ItemWrite must_be_absent = put("b", note("exists", "v2"), key("exists"));
-  must_be_absent.condition = [](const std::optional<Item>& current) {
+  must_be_absent.condition = [](const Item* current) {
     return current ? Status::condition_failed("The conditional request failed") : Status::ok();
   };
   u.writes.push_back(must_be_absent);
@@ -293,14 +293,14 @@ TEST_F(EngineTest, NoRecordForWritesThatChangeNothing) {
   ASSERT_TRUE(r.status.is_ok());
   EXPECT_FALSE(r.items[0].changed);
   // An update that computes the same item.
-  r = engine_->write(unit(update("t", key("k"), [](const std::optional<Item>& current) {
-    return Result<std::optional<Item>>(current);
+  r = engine_->write(unit(update("t", key("k"), [](const Item* current) {
+    return Result<std::optional<Item>>(current ? std::optional<Item>(*current) : std::nullopt);
   })));
   ASSERT_TRUE(r.status.is_ok());
   EXPECT_FALSE(r.items[0].changed);
   // An update of a missing item that leaves it missing (UpdateItem REMOVE on no item).
-  r = engine_->write(unit(update("t", key("nope"), [](const std::optional<Item>& current) {
-    return Result<std::optional<Item>>(current);
+  r = engine_->write(unit(update("t", key("nope"), [](const Item* current) {
+    return Result<std::optional<Item>>(current ? std::optional<Item>(*current) : std::nullopt);
   })));
   ASSERT_TRUE(r.status.is_ok());
   EXPECT_FALSE(r.items[0].changed);
@@ -310,7 +310,7 @@ TEST_F(EngineTest, NoRecordForWritesThatChangeNothing) {
   EXPECT_FALSE(r.items[0].changed);
   // A failed condition.
   ItemWrite conditional = put("t", note("k", "new"), key("k"));
-  conditional.condition = [](const std::optional<Item>&) {
+  conditional.condition = [](const Item*) {
     return Status::condition_failed("The conditional request failed");
   };
   EXPECT_EQ(engine_->write(unit(conditional)).status.code(), Code::kConditionFailed);
@@ -568,14 +568,13 @@ TEST_F(EngineTest, ConcurrentWritersAreGroupCommittedAndNothingIsLost) {
       for (int i = 0; i < kPerThread; ++i) {
         // Everyone also increments one shared counter: conditions see the latest state.
         auto r = engine_->write(unit(
-            update("t", key("counter"),
-                   [](const std::optional<Item>& current) -> Result<std::optional<Item>> {
-                     Item next = current.value_or(Item{{"id", S("counter")}, {"n", N(0)}});
-                     auto n = next.at("n").as<model::Number>().add(model::Number::from_int64(1));
-                     if (!n) return n.status();
-                     next["n"] = AttributeValue(*n);
-                     return std::optional<Item>(next);
-                   })));
+            update("t", key("counter"), [](const Item* current) -> Result<std::optional<Item>> {
+              Item next = current ? *current : Item{{"id", S("counter")}, {"n", N(0)}};
+              auto n = next.at("n").as<model::Number>().add(model::Number::from_int64(1));
+              if (!n) return n.status();
+              next["n"] = AttributeValue(*n);
+              return std::optional<Item>(next);
+            })));
         ASSERT_TRUE(r.status.is_ok());
         std::string id = std::to_string(t) + "-" + std::to_string(i);
         ASSERT_TRUE(put_note("t", id, "x").status.is_ok());
