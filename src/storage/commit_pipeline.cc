@@ -82,35 +82,51 @@ void Engine::committer_loop() {
       std::unique_lock lock(commit_mu_);
       commit_cv_.wait(lock, [this] { return writer_done_ || !commit_queue_.empty(); });
       if (commit_queue_.empty()) break;
-      // Everything applied while the previous round waited for the disk commits now, with
-      // one sync: that is the group commit.
       while (!commit_queue_.empty()) {
         round.push_back(std::move(commit_queue_.front()));
         commit_queue_.pop_front();
       }
-      committing_ = true;
     }
     commit_cv_.notify_all();  // the writer may apply more groups now
-    commit_round(round);
+    write_round(round);
     {
-      // Acknowledging and freeing happen on the completer thread, off the path to the next
-      // sync.
+      // The completer syncs the log and acknowledges, while this thread already writes the
+      // next round: memtable inserts overlap with the fdatasync.
       std::lock_guard lock(complete_mu_);
       for (auto& group : round)
         complete_queue_.push_back(std::move(group));
     }
     complete_cv_.notify_one();
-    {
-      std::lock_guard lock(commit_mu_);
-      committing_ = false;
-    }
-    commit_cv_.notify_all();
   }
   {
     std::lock_guard lock(complete_mu_);
     committer_done_ = true;
   }
   complete_cv_.notify_one();
+}
+
+void Engine::write_round(std::vector<std::unique_ptr<GroupState>>& round) {
+  for (auto& group : round) {
+    if (broken_.load(std::memory_order_acquire)) {
+      group->status = Status::io_error(
+          "the database could not make its log durable; restart Eddy once the disk is fixed");
+    } else if (group->generation == failed_generation_.load(std::memory_order_acquire)) {
+      // Applied on top of a group whose commit failed: its reads may have seen rows that
+      // never reached the disk.
+      group->status =
+          Status::io_error("an earlier write of the same moment could not be committed");
+    } else if (group->batch.Count() > 0) {
+      // Not synced here, and so not yet visible to readers: they read at the durable snapshot.
+      group->status = from_rocksdb(db_->Write(rocksdb::WriteOptions(), &group->batch));
+    }
+    if (!group->status.is_ok()) {
+      failed_generation_.store(group->generation, std::memory_order_release);
+    }
+  }
+  // Everything written so far, this round included: what readers may see once it is durable.
+  auto snapshot = take_snapshot();
+  for (auto& group : round)
+    group->snapshot = snapshot;
 }
 
 void Engine::completer_loop() {
@@ -122,13 +138,53 @@ void Engine::completer_loop() {
       if (complete_queue_.empty()) return;
       groups.swap(complete_queue_);
     }
-    for (auto& group : groups)
+    // One fdatasync for every group written since the last one: the group commit.
+    bool wrote = false;
+    for (const auto& group : groups)
+      wrote |= group->status.is_ok() && group->batch.Count() > 0;
+    if (wrote && options_.durability == Durability::kSync) {
+      Status synced = from_rocksdb(db_->SyncWAL());
+      syncs_.fetch_add(1, std::memory_order_relaxed);
+      if (!synced.is_ok()) {
+        // The rows are in RocksDB's memtable but not on disk: never show them, and take no
+        // more writes until a restart replays the log as it really is.
+        broken_.store(true, std::memory_order_release);
+        for (auto& group : groups) {
+          if (group->status.is_ok()) group->status = synced;
+          failed_generation_.store(group->generation, std::memory_order_release);
+        }
+      }
+    }
+    if (!broken_.load(std::memory_order_acquire)) publish_snapshot(groups.back()->snapshot);
+    for (auto& group : groups) {
+      record_outcome(*group, group->status);
       complete_group(*group);
+    }
+    {
+      std::lock_guard lock(commit_mu_);
+      in_flight_groups_ -= groups.size();
+    }
+    commit_cv_.notify_all();
   }
 }
 
+Engine::Snapshot Engine::take_snapshot() const {
+  rocksdb::DB* db = db_;
+  return Snapshot(db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+void Engine::publish_snapshot(Snapshot snapshot) {
+  std::lock_guard lock(snapshot_mu_);
+  durable_snapshot_ = std::move(snapshot);
+}
+
+Engine::Snapshot Engine::durable_snapshot() const {
+  std::lock_guard lock(snapshot_mu_);
+  return durable_snapshot_;
+}
+
 void Engine::wait_for_commits_locked(std::unique_lock<std::mutex>& lock) {
-  commit_cv_.wait(lock, [this] { return commit_queue_.empty() && !committing_; });
+  commit_cv_.wait(lock, [this] { return in_flight_groups_ == 0; });
 }
 
 void Engine::drain_pipeline() {
@@ -182,42 +238,10 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
   }
   {
     std::lock_guard lock(commit_mu_);
+    ++in_flight_groups_;
     commit_queue_.push_back(std::move(group));
   }
   commit_cv_.notify_all();
-}
-
-void Engine::commit_round(std::vector<std::unique_ptr<GroupState>>& round) {
-  // Write each group's batch in order; only the last written one asks for a sync, which makes
-  // the WAL durable up to it, so every group of the round is durable once it returns.
-  const bool sync = options_.durability == Durability::kSync;
-  std::vector<Status> statuses(round.size());
-  size_t last_written = round.size();
-  for (size_t i = 0; i < round.size(); ++i) {
-    if (round[i]->batch.Count() > 0) last_written = i;
-  }
-  for (size_t i = 0; i < round.size(); ++i) {
-    GroupState& group = *round[i];
-    if (group.generation == failed_generation_.load(std::memory_order_acquire)) {
-      // Applied on top of a group whose commit failed: its reads may have seen rows that
-      // never reached the disk.
-      statuses[i] = Status::io_error("an earlier write of the same moment could not be committed");
-    } else if (group.batch.Count() > 0) {
-      rocksdb::WriteOptions write_options;
-      write_options.sync = sync && i == last_written;
-      statuses[i] = from_rocksdb(db_->Write(write_options, &group.batch));
-      if (write_options.sync) syncs_.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (!statuses[i].is_ok()) failed_generation_.store(group.generation, std::memory_order_release);
-  }
-  // If the final sync failed, the unsynced groups before it are not durable either.
-  if (sync && last_written < round.size() && !statuses[last_written].is_ok()) {
-    for (size_t i = 0; i < last_written; ++i) {
-      if (statuses[i].is_ok()) statuses[i] = statuses[last_written];
-    }
-  }
-  for (size_t i = 0; i < round.size(); ++i)
-    record_outcome(*round[i], statuses[i]);
 }
 
 void Engine::record_outcome(GroupState& group, const Status& status) {

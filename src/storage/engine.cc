@@ -40,6 +40,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   EDDY_RETURN_IF_ERROR(engine->open_database());
   EDDY_RETURN_IF_ERROR(engine->load_catalog());
   engine->applied_sequence_ = engine->last_sequence_.load();
+  engine->publish_snapshot(engine->take_snapshot());  // everything recovered is durable
   engine->writer_ = std::thread([e = engine.get()] {
     pthread_setname_np(pthread_self(), "eddy-writer");
     e->writer_loop();
@@ -69,6 +70,7 @@ Engine::~Engine() {
   if (committer_.joinable()) committer_.join();  // then the completer acknowledges the rest
   if (completer_.joinable()) completer_.join();
   if (housekeeper_.joinable()) housekeeper_.join();
+  durable_snapshot_.reset();
   if (db_ != nullptr) {
     for (auto* handle : {items_, streams_, meta_, default_}) {
       if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);

@@ -4,11 +4,12 @@
 // records) and `meta` (catalog, statistics, counters); key layouts in keys.h.
 //
 // Writes go through one writer thread (DESIGN decision 2): it applies units in submission
-// order against the latest state (so conditions and multi-item units need no locks), then
-// commits a whole group of units with one WriteBatch and, in sync mode, one fsync. A write
-// that changes an item of a table with a stream appends its stream record to the same batch
-// (DESIGN decision 1): after any crash, every change has its record and every record its
-// change. A unit's callback runs once its batch is durable.
+// order against the latest state (so conditions and multi-item units need no locks); the
+// committed groups share one fsync (group commit). A write that changes an item of a table
+// with a stream appends its stream record to the same WriteBatch (DESIGN decision 1): after any
+// crash, every change has its record and every record its change. A unit's callback runs once
+// its batch is durable, and readers see only durable data (a RocksDB snapshot taken at the
+// last durable commit).
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once
@@ -36,6 +37,7 @@ class ColumnFamilyHandle;
 class Env;
 class Cache;
 class WriteBatch;
+class Snapshot;
 }  // namespace rocksdb
 
 namespace eddy::storage {
@@ -138,6 +140,12 @@ class Engine {
   struct Pending;
   struct GroupState;
   struct PendingRow;
+  // A RocksDB snapshot, released when the last holder lets go.
+  using Snapshot = std::shared_ptr<const rocksdb::Snapshot>;
+  Snapshot take_snapshot() const;
+  void publish_snapshot(Snapshot snapshot);
+  // What readers read: everything durable, nothing that is not yet.
+  Snapshot durable_snapshot() const;
 
   explicit Engine(EngineOptions options);
   Status open_database();
@@ -146,7 +154,7 @@ class Engine {
   void committer_loop();
   void apply_group(std::unique_ptr<GroupState> group);
   void apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result);
-  void commit_round(std::vector<std::unique_ptr<GroupState>>& round);
+  void write_round(std::vector<std::unique_ptr<GroupState>>& round);
   void record_outcome(GroupState& group, const Status& status);
   void completer_loop();
   void complete_group(GroupState& group);
@@ -184,9 +192,10 @@ class Engine {
       stream_records_{0};
 
   // The pipeline: submit() -> queue_ -> writer (applies a group against the latest state,
-  // committed or not) -> commit_queue_ -> committer (the groups' WriteBatches, one sync) ->
-  // complete_queue_ -> completer (callbacks, listeners, freeing). While the committer waits
-  // for the disk, the writer applies the next groups and the completer acknowledges the last.
+  // committed or not) -> commit_queue_ -> committer (writes the groups' WriteBatches, unsynced,
+  // and takes a snapshot) -> complete_queue_ -> completer (one WAL sync for everything queued,
+  // publishes the snapshot to readers, then callbacks and listeners). While the completer waits
+  // for the disk, the committer writes the next round and the writer applies the next groups.
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
@@ -197,8 +206,8 @@ class Engine {
   std::condition_variable commit_cv_;
   static constexpr size_t kMaxQueuedGroups = 8;
   std::deque<std::unique_ptr<GroupState>> commit_queue_;
-  bool committing_ = false;   // the committer holds a group
-  bool writer_done_ = false;  // no more groups will come
+  size_t in_flight_groups_ = 0;  // applied and not yet completed
+  bool writer_done_ = false;     // no more groups will come
   std::thread committer_;
 
   std::mutex complete_mu_;
@@ -218,6 +227,13 @@ class Engine {
   uint64_t next_group_id_ = 1;
   uint64_t generation_ = 0;
   std::atomic<uint64_t> failed_generation_{UINT64_MAX};
+  // A WAL sync failed: rows in the memtable may not be on disk. No more writes are taken.
+  std::atomic<bool> broken_{false};
+
+  // Readers see the database as of the last durable commit (RocksDB shows a write as soon as
+  // it is in the memtable, before the WAL sync that makes it durable).
+  mutable std::mutex snapshot_mu_;
+  Snapshot durable_snapshot_;
 
   std::thread housekeeper_;
   std::condition_variable housekeeping_cv_;  // with queue_mu_ and stopping_

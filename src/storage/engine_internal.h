@@ -40,7 +40,9 @@ struct Engine::Pending {
 struct Engine::GroupState {
   uint64_t id = 0;
   uint64_t generation = 0;  // see Engine::generation_
-  bool committed = false;   // set by the committer
+  Status status;            // of the commit: set by the committer, then the completer
+  bool committed = false;   // set by the completer
+  std::shared_ptr<const rocksdb::Snapshot> snapshot;  // taken after this group's round
   std::vector<Pending> units;
   rocksdb::WriteBatch batch;
   // Rows written by this group (null = deleted): what later units and groups must see

@@ -146,7 +146,9 @@ Result<Page> Engine::read_range(const model::KeySchema& schema, std::string lowe
                                 size_t max_bytes) const {
   Page page;
   if (!upper.empty() && lower >= upper) return page;
+  const Snapshot snapshot = durable_snapshot();
   rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
   rocksdb::Slice lower_slice(lower), upper_slice(upper);
   read_options.iterate_lower_bound = &lower_slice;
   if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;

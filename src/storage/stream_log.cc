@@ -41,7 +41,9 @@ Result<std::vector<StreamRecord>> Engine::read_shard(uint32_t stream_id, uint32_
   std::vector<StreamRecord> records;
   const std::string lower = stream_record_key(stream_id, shard_index, from_sequence);
   const std::string upper = prefix_successor(shard_prefix(stream_id, shard_index));
+  const Snapshot snapshot = durable_snapshot();  // a record is readable once it is durable
   rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
   rocksdb::Slice upper_slice(upper);
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, streams_));
