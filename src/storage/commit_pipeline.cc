@@ -1,6 +1,7 @@
-// The commit pipeline (DESIGN decisions 1 and 2): one writer thread applies queued write units
-// in order against the latest state, then commits the whole group with one WriteBatch and, in
-// sync mode, one fsync. Stream records are appended to the same batch as their item changes.
+// The commit pipeline (DESIGN decisions 1 and 2): the writer thread applies queued write units
+// in order against the latest state, the committer writes the resulting WriteBatches, and the
+// completer makes everything written so far durable with one WAL sync before acknowledging it
+// (engine.h has the picture). Stream records go in the same batch as their item changes.
 #include <rocksdb/db.h>
 
 #include "common/random.h"
