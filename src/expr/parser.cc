@@ -18,8 +18,8 @@
 //   update    := clause { clause }                       (each of SET/REMOVE/ADD/DELETE once)
 //   clause    := SET path '=' value { ',' path '=' value }
 //              | REMOVE path { ',' path }
-//              | ADD path operand { ',' path operand }
-//              | DELETE path operand { ',' path operand }
+//              | ADD path :value { ',' path :value }
+//              | DELETE path :value { ',' path :value }
 //   value     := operand [ ('+' | '-') operand ]
 //
 //   projection := path { ',' path }
@@ -93,7 +93,33 @@ std::optional<Comparator> comparator_of(TokenKind kind) {
 class Parser {
  public:
   Parser(std::string_view text, ExpressionKind kind)
-      : text_(text), kind_(kind), tokens_(tokenize(text)) {}
+      : text_(text), kind_(kind), tokens_(tokenize(text)), match_(tokens_.size(), kNoMatch) {
+    std::vector<size_t> open;
+    for (size_t i = 0; i < tokens_.size(); ++i) {
+      if (tokens_[i].kind == TokenKind::kLParen) {
+        open.push_back(i);
+      } else if (tokens_[i].kind == TokenKind::kRParen && !open.empty()) {
+        match_[open.back()] = i;
+        match_[i] = open.back();
+        open.pop_back();
+      }
+    }
+  }
+
+  // The checks DynamoDB makes on a whole expression once its syntax is right, in its order.
+  Status check_whole() const {
+    if (operators_ > kMaxOperators) {
+      // DynamoDB stops counting at the first operator over the limit.
+      return invalid("The expression contains too many operators; operator count: " +
+                     std::to_string(kMaxOperators + 1));
+    }
+    if (has_redundant_parentheses()) return invalid("The expression has redundant parentheses;");
+    if (deepest_path_ > kMaxPathDepth) {
+      return invalid("The document path has too many nesting levels; nesting levels: " +
+                     std::to_string(deepest_path_));
+    }
+    return Status::ok();
+  }
 
   // Errors that come before parsing: emptiness and length.
   Status check_text() const {
@@ -113,6 +139,7 @@ class Parser {
     EDDY_ASSIGN_OR_RETURN(Condition lhs, and_expression(depth));
     while (keyword("OR")) {
       advance();
+      ++operators_;
       EDDY_ASSIGN_OR_RETURN(Condition rhs, and_expression(depth));
       lhs = Condition{Or{std::move(lhs), std::move(rhs)}};
     }
@@ -144,7 +171,10 @@ class Parser {
         } else if (clause == 1) {
           update.remove.push_back(std::move(path));
         } else {
-          EDDY_ASSIGN_OR_RETURN(Operand value, operand(0));
+          // ADD and DELETE take a :value, nothing else ("delete a b" is a syntax error).
+          if (current().kind != TokenKind::kValuePlaceholder) return syntax_error();
+          Operand value{ValueRef{std::string(current().text)}};
+          advance();
           (clause == 2 ? update.add : update.del).push_back({std::move(path), std::move(value)});
         }
       } while (accept(TokenKind::kComma));
@@ -167,6 +197,26 @@ class Parser {
   }
 
  private:
+  static constexpr size_t kNoMatch = static_cast<size_t>(-1);
+
+  // Two grouping pairs directly nested, "((a = :v))" or "a > ((b))", are an error in DynamoDB
+  // (one pair is fine). The parentheses of a function call do not group.
+  bool has_redundant_parentheses() const {
+    for (size_t i = 0; i + 1 < tokens_.size(); ++i) {
+      if (tokens_[i].kind != TokenKind::kLParen || match_[i] == kNoMatch) continue;
+      const bool call =
+          i > 0 && tokens_[i - 1].kind == TokenKind::kName && !is_keyword_token(tokens_[i - 1]);
+      if (call) continue;
+      if (tokens_[i + 1].kind == TokenKind::kLParen && match_[i + 1] == match_[i] - 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+  static bool is_keyword_token(const Token& token) {
+    return token.kind == TokenKind::kName && is_grammar_keyword(token.text);
+  }
+
   const Token& current() const { return tokens_[pos_]; }
   const Token& lookahead(size_t n) const { return tokens_[std::min(pos_ + n, tokens_.size() - 1)]; }
   void advance() {
@@ -185,29 +235,37 @@ class Parser {
   Status invalid(const std::string& what) const {
     return Status::validation("Invalid " + std::string(expression_name(kind_)) + ": " + what);
   }
-  // DynamoDB names the token it stopped at and what stands around it: the previous token and
-  // this one, as written.
+  // DynamoDB names the token it stopped at and, "near" it, the source text from the token
+  // before through the token after, as written; at the end of the input, the token before
+  // alone (docs/research/dynamodb-expressions.md §3, from captures of real DynamoDB).
   Status syntax_error() const {
     const Token& token = current();
-    std::string_view near = token.text;
-    if (pos_ > 0) {
-      const Token& previous = tokens_[pos_ - 1];
-      const size_t end =
-          token.kind == TokenKind::kEnd ? text_.size() : token.offset + token.text.size();
-      near = text_.substr(previous.offset, end - previous.offset);
+    std::string_view near;
+    if (token.kind == TokenKind::kEnd) {
+      if (pos_ > 0) near = tokens_[pos_ - 1].text;
+    } else {
+      const size_t begin = pos_ > 0 ? tokens_[pos_ - 1].offset : token.offset;
+      const Token& after = tokens_[pos_ + 1];  // tokens_ always ends with kEnd
+      const Token& last = after.kind == TokenKind::kEnd ? token : after;
+      near = text_.substr(begin, last.offset + last.text.size() - begin);
     }
     return invalid("Syntax error; token: \"" + std::string(token.text) + "\", near: \"" +
                    std::string(near) + "\"");
   }
+  // Nesting past kMaxNesting cannot be valid: without redundant parentheses every level of
+  // a condition needs an operator, and 300 is the most. Report what DynamoDB reports for such
+  // input (redundant parentheses, or too many operators) instead of recursing on.
   Status too_deep() const {
-    return invalid("The expression has too many nested levels; maximum: " +
-                   std::to_string(kMaxNesting));
+    if (has_redundant_parentheses()) return invalid("The expression has redundant parentheses;");
+    return invalid("The expression contains too many operators; operator count: " +
+                   std::to_string(kMaxOperators + 1));
   }
 
   Result<Condition> and_expression(int depth) {
     EDDY_ASSIGN_OR_RETURN(Condition lhs, not_expression(depth));
     while (keyword("AND")) {
       advance();
+      ++operators_;
       EDDY_ASSIGN_OR_RETURN(Condition rhs, not_expression(depth));
       lhs = Condition{And{std::move(lhs), std::move(rhs)}};
     }
@@ -218,26 +276,41 @@ class Parser {
     if (depth > kMaxNesting) return too_deep();
     if (keyword("NOT")) {
       advance();
+      ++operators_;
       EDDY_ASSIGN_OR_RETURN(Condition operand, not_expression(depth + 1));
       return Condition{Not{std::move(operand)}};
     }
     return primary(depth);
   }
 
+  // After the parenthesised group opening at the current token, does a comparison follow?
+  // Then the group is an operand, "(a) = :v"; otherwise a condition, "(a = :v)".
+  bool group_is_operand() const {
+    const size_t close = match_[pos_];
+    if (close == kNoMatch) return false;
+    const Token& after = tokens_[close + 1];
+    return comparator_of(after.kind).has_value() ||
+           (after.kind == TokenKind::kName &&
+            (equals_keyword(after.text, "BETWEEN") || equals_keyword(after.text, "IN")));
+  }
+
   Result<Condition> primary(int depth) {
-    if (accept(TokenKind::kLParen)) {
+    if (current().kind == TokenKind::kLParen && !group_is_operand()) {
+      advance();
       EDDY_ASSIGN_OR_RETURN(Condition inner, condition(depth + 1));
       EDDY_RETURN_IF_ERROR(expect(TokenKind::kRParen));
       return inner;
     }
-    EDDY_ASSIGN_OR_RETURN(Operand lhs, operand(0));
+    EDDY_ASSIGN_OR_RETURN(Operand lhs, operand(depth));
     if (auto op = comparator_of(current().kind)) {
       advance();
+      ++operators_;
       EDDY_ASSIGN_OR_RETURN(Operand rhs, operand(0));
       return Condition{Comparison{*op, std::move(lhs), std::move(rhs)}};
     }
     if (keyword("BETWEEN")) {
       advance();
+      ++operators_;
       EDDY_ASSIGN_OR_RETURN(Operand low, operand(0));
       if (!keyword("AND")) return syntax_error();
       advance();
@@ -246,6 +319,7 @@ class Parser {
     }
     if (keyword("IN")) {
       advance();
+      ++operators_;
       EDDY_RETURN_IF_ERROR(expect(TokenKind::kLParen));
       In in{std::move(lhs), {}};
       do {
@@ -267,6 +341,14 @@ class Parser {
   Result<Operand> operand(int depth) {
     if (depth > kMaxNesting) return too_deep();
     const Token& token = current();
+    if (token.kind == TokenKind::kLParen && kind_ != ExpressionKind::kUpdate) {
+      // "(a) = :v", "a BETWEEN (:lo) AND (:hi)": an operand may stand in one pair of
+      // parentheses in conditions (never in updates or projections).
+      advance();
+      EDDY_ASSIGN_OR_RETURN(Operand inner, operand(depth + 1));
+      EDDY_RETURN_IF_ERROR(expect(TokenKind::kRParen));
+      return inner;
+    }
     if (token.kind == TokenKind::kValuePlaceholder) {
       advance();
       return Operand{ValueRef{std::string(token.text)}};
@@ -326,6 +408,7 @@ class Parser {
         EDDY_RETURN_IF_ERROR(expect(TokenKind::kRBracket));
         path.elements.push_back({std::string(), index});
       } else {
+        deepest_path_ = std::max(deepest_path_, path.elements.size());
         return path;
       }
     }
@@ -334,7 +417,10 @@ class Parser {
   std::string_view text_;
   ExpressionKind kind_;
   std::vector<Token> tokens_;
+  std::vector<size_t> match_;  // index of the matching parenthesis, or kNoMatch
   size_t pos_ = 0;
+  int operators_ = 0;        // comparators, BETWEEN, IN, AND, OR, NOT
+  size_t deepest_path_ = 0;  // elements of the longest document path
 };
 
 }  // namespace
@@ -344,13 +430,16 @@ Result<Condition> parse_condition(std::string_view text, ExpressionKind kind) {
   EDDY_RETURN_IF_ERROR(parser.check_text());
   EDDY_ASSIGN_OR_RETURN(Condition condition, parser.condition(0));
   EDDY_RETURN_IF_ERROR(parser.expect_end());
+  EDDY_RETURN_IF_ERROR(parser.check_whole());
   return condition;
 }
 
 Result<Update> parse_update(std::string_view text) {
   Parser parser(text, ExpressionKind::kUpdate);
   EDDY_RETURN_IF_ERROR(parser.check_text());
-  return parser.update();
+  EDDY_ASSIGN_OR_RETURN(Update update, parser.update());
+  EDDY_RETURN_IF_ERROR(parser.check_whole());
+  return update;
 }
 
 Result<Projection> parse_projection(std::string_view text) {
@@ -358,6 +447,7 @@ Result<Projection> parse_projection(std::string_view text) {
   EDDY_RETURN_IF_ERROR(parser.check_text());
   EDDY_ASSIGN_OR_RETURN(Projection projection, parser.projection());
   EDDY_RETURN_IF_ERROR(parser.expect_end());
+  EDDY_RETURN_IF_ERROR(parser.check_whole());
   return projection;
 }
 

@@ -18,9 +18,13 @@ const char* expression_name(ExpressionKind kind);
 
 // Longest expression DynamoDB accepts, in bytes (4 KB).
 inline constexpr size_t kMaxExpressionBytes = 4096;
-// Deepest nesting of parentheses and NOT the parser follows; deeper input is an error, never
-// a stack overflow.
-inline constexpr int kMaxNesting = 100;
+// Most operators (comparators, BETWEEN, IN, AND, OR, NOT) in one expression.
+inline constexpr int kMaxOperators = 300;
+// Most elements in one document path, the top-level name included.
+inline constexpr size_t kMaxPathDepth = 32;
+// Deepest nesting of parentheses, NOT and function calls the parser follows: past the
+// operator limit anyway, and deeper input is an error, never a stack overflow.
+inline constexpr int kMaxNesting = 400;
 
 // ConditionExpression, FilterExpression or KeyConditionExpression (per `kind`).
 Result<Condition> parse_condition(std::string_view text, ExpressionKind kind);

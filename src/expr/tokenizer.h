@@ -36,8 +36,9 @@ struct Token {
   size_t offset = 0;      // where it starts in the expression
 };
 
-// The tokens of `expression`, always ending with one kEnd token. Stops at the first kInvalid
-// token (which is then followed by kEnd).
+// The tokens of `expression`, always ending with one kEnd token. A character that starts no
+// token becomes a kInvalid token of its own and tokenizing goes on: syntax errors quote the
+// token after the offending one.
 std::vector<Token> tokenize(std::string_view expression);
 
 }  // namespace eddy::expr

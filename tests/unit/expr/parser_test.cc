@@ -27,9 +27,15 @@ TEST(Parser, DeepNestingIsAnErrorNotAStackOverflow) {
     calls += ":v" + std::string(depth, ')');
     EXPECT_FALSE(parse_update(calls).is_ok());
   }
-  // Within the limit, nesting is fine.
-  const std::string ok = std::string(50, '(') + "a = :v" + std::string(50, ')');
+  // Within the limits, nesting is fine: 100 levels, each with its own operator.
+  std::string ok = "a = :v";
+  for (int i = 0; i < 100; ++i)
+    ok = "(a = :v AND " + ok + ")";
   EXPECT_TRUE(parse_condition(ok, ExpressionKind::kCondition).is_ok());
+  // Directly nested pairs are DynamoDB's "redundant parentheses", at any depth.
+  auto redundant = parse_condition("((a = :v))", ExpressionKind::kCondition);
+  EXPECT_EQ(redundant.status().message(),
+            "Invalid ConditionExpression: The expression has redundant parentheses;");
 }
 
 TEST(Parser, ExpressionsOver4KBAreRejected) {
