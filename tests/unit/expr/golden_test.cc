@@ -2,19 +2,30 @@
 //
 //   # comments (the source of a DynamoDB behaviour goes here)
 //   <kind>: <expression>            kind: condition | filter | key | update | projection
+//   names: {"#n": "name"}           optional: ExpressionAttributeNames
+//   values: {":v": {"S": "x"}}      optional: ExpressionAttributeValues
 //   ----
 //   <the printed tree, or "error: " and DynamoDB's exact message>
+//
+// A case with names or values is resolved too (placeholders substituted, then the unused
+// check); one without is only parsed.
 //
 // separated by blank lines. One GoogleTest case per block, named after its file and line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "expr/parser.h"
 #include "expr/printer.h"
+#include "expr/resolver.h"
+#include "model/json_codec.h"
 
 namespace eddy::expr {
 namespace {
@@ -23,6 +34,8 @@ struct Case {
   std::string where;  // file:line
   std::string kind;
   std::string expression;
+  std::optional<std::string> names;   // JSON
+  std::optional<std::string> values;  // JSON
   std::string expected;
 };
 
@@ -73,6 +86,10 @@ std::vector<Case> load_cases() {
         state = kHeader;
       } else if (line == "----") {
         state = kExpected;
+      } else if (line.starts_with("names: ")) {
+        current.names = line.substr(7);
+      } else if (line.starts_with("values: ")) {
+        current.values = line.substr(8);
       } else {
         ADD_FAILURE() << file << ":" << number << ": unexpected line: " << line;
       }
@@ -88,13 +105,54 @@ std::string outcome(const Result<T>& result) {
   return to_string(*result);
 }
 
+Result<Bindings> load_bindings(const Case& c) {
+  Bindings bindings;
+  if (c.names) {
+    rapidjson::Document doc;
+    doc.Parse(c.names->data(), c.names->size());
+    if (doc.HasParseError() || !doc.IsObject()) return Status::internal("bad names JSON");
+    for (const auto& member : doc.GetObject()) {
+      if (!member.value.IsString()) return Status::internal("bad names JSON");
+      bindings.names.emplace(member.name.GetString(), member.value.GetString());
+    }
+  }
+  if (c.values) {
+    auto values = model::item_from_json(*c.values);
+    if (!values) return values.status();
+    for (auto& [key, value] : *values)
+      bindings.values.emplace(key, value);
+  }
+  return bindings;
+}
+
+// Parses, and when the case has bindings, resolves and checks for unused placeholders.
+template <typename T, typename Resolve>
+std::string run_kind(Result<T> parsed, const Case& c, Resolve&& resolve) {
+  if (!parsed || (!c.names && !c.values)) return outcome(parsed);
+  auto bindings = load_bindings(c);
+  if (!bindings) return "error: " + bindings.status().message();
+  if (auto s = check_binding_keys(*bindings); !s.is_ok()) return "error: " + s.message();
+  Result<T> resolved = resolve(*parsed, *bindings);
+  if (!resolved) return outcome(resolved);
+  if (auto s = check_unused(*bindings); !s.is_ok()) return "error: " + s.message();
+  return outcome(resolved);
+}
+
 std::string run(const Case& c) {
-  if (c.kind == "condition")
-    return outcome(parse_condition(c.expression, ExpressionKind::kCondition));
-  if (c.kind == "filter") return outcome(parse_condition(c.expression, ExpressionKind::kFilter));
-  if (c.kind == "key") return outcome(parse_condition(c.expression, ExpressionKind::kKeyCondition));
-  if (c.kind == "update") return outcome(parse_update(c.expression));
-  if (c.kind == "projection") return outcome(parse_projection(c.expression));
+  for (auto [name, kind] : {std::pair{"condition", ExpressionKind::kCondition},
+                            std::pair{"filter", ExpressionKind::kFilter},
+                            std::pair{"key", ExpressionKind::kKeyCondition}}) {
+    if (c.kind == name) {
+      return run_kind(parse_condition(c.expression, kind), c,
+                      [kind](const Condition& parsed, Bindings& b) {
+                        return resolve_condition(parsed, kind, b);
+                      });
+    }
+  }
+  if (c.kind == "update") return run_kind(parse_update(c.expression), c, resolve_update);
+  if (c.kind == "projection") {
+    return run_kind(parse_projection(c.expression), c, resolve_projection);
+  }
   return "unknown kind: " + c.kind;
 }
 
