@@ -4,11 +4,14 @@
 //   <kind>: <expression>            kind: condition | filter | key | update | projection
 //   names: {"#n": "name"}           optional: ExpressionAttributeNames
 //   values: {":v": {"S": "x"}}      optional: ExpressionAttributeValues
+//   item: {"a": {"N": "1"}} | none  optional: evaluate on this item (none: no item)
+//   key: {"id": {"S": "k"}}         optional, updates: the key of a missing item
 //   ----
 //   <the printed tree, or "error: " and DynamoDB's exact message>
 //
 // A case with names or values is resolved too (placeholders substituted, then the unused
-// check); one without is only parsed.
+// check); one without is only parsed. A case with an item is then evaluated: a condition
+// prints true or false, an update the new item, a projection the projected item.
 //
 // separated by blank lines. One GoogleTest case per block, named after its file and line.
 #include <gtest/gtest.h>
@@ -22,6 +25,7 @@
 
 #include <rapidjson/document.h>
 
+#include "expr/evaluator.h"
 #include "expr/parser.h"
 #include "expr/printer.h"
 #include "expr/resolver.h"
@@ -36,6 +40,8 @@ struct Case {
   std::string expression;
   std::optional<std::string> names;   // JSON
   std::optional<std::string> values;  // JSON
+  std::optional<std::string> item;    // JSON, or "none"
+  std::optional<std::string> key;     // JSON
   std::string expected;
 };
 
@@ -90,6 +96,10 @@ std::vector<Case> load_cases() {
         current.names = line.substr(7);
       } else if (line.starts_with("values: ")) {
         current.values = line.substr(8);
+      } else if (line.starts_with("item: ")) {
+        current.item = line.substr(6);
+      } else if (line.starts_with("key: ")) {
+        current.key = line.substr(5);
       } else {
         ADD_FAILURE() << file << ":" << number << ": unexpected line: " << line;
       }
@@ -126,16 +136,39 @@ Result<Bindings> load_bindings(const Case& c) {
 }
 
 // Parses, and when the case has bindings, resolves and checks for unused placeholders.
+// The evaluation of a resolved tree on the case's item.
+std::string evaluate_on(const Condition& condition, const model::Item* item, const Case&) {
+  return evaluate(condition, item) ? "true" : "false";
+}
+std::string evaluate_on(const Update& update, const model::Item* item, const Case& c) {
+  model::Item key;
+  if (c.key) {
+    auto parsed = model::item_from_json(*c.key);
+    if (!parsed) return "error: bad key: " + parsed.status().message();
+    key = *parsed;
+  }
+  auto result = apply_update(update, item, key);
+  if (!result) return "error: " + result.status().message();
+  return model::item_to_json(result->item);
+}
+std::string evaluate_on(const Projection& projection, const model::Item* item, const Case&) {
+  return model::item_to_json(item ? project(projection, *item) : model::Item{});
+}
+
 template <typename T, typename Resolve>
 std::string run_kind(Result<T> parsed, const Case& c, Resolve&& resolve) {
-  if (!parsed || (!c.names && !c.values)) return outcome(parsed);
+  if (!parsed || (!c.names && !c.values && !c.item)) return outcome(parsed);
   auto bindings = load_bindings(c);
   if (!bindings) return "error: " + bindings.status().message();
   if (auto s = check_binding_keys(*bindings); !s.is_ok()) return "error: " + s.message();
   Result<T> resolved = resolve(*parsed, *bindings);
   if (!resolved) return outcome(resolved);
   if (auto s = check_unused(*bindings); !s.is_ok()) return "error: " + s.message();
-  return outcome(resolved);
+  if (!c.item) return outcome(resolved);
+  if (*c.item == "none") return evaluate_on(*resolved, nullptr, c);
+  auto item = model::item_from_json(*c.item);
+  if (!item) return "error: bad item: " + item.status().message();
+  return evaluate_on(*resolved, &*item, c);
 }
 
 std::string run(const Case& c) {
