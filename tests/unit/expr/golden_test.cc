@@ -6,6 +6,7 @@
 //   values: {":v": {"S": "x"}}      optional: ExpressionAttributeValues
 //   item: {"a": {"N": "1"}} | none  optional: evaluate on this item (none: no item)
 //   key: {"id": {"S": "k"}}         optional, updates: the key of a missing item
+//   schema: pk S [sk N]             optional, key conditions: compile to a key range
 //   ----
 //   <the printed tree, or "error: " and DynamoDB's exact message>
 //
@@ -20,12 +21,14 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <rapidjson/document.h>
 
 #include "expr/evaluator.h"
+#include "expr/key_condition.h"
 #include "expr/parser.h"
 #include "expr/printer.h"
 #include "expr/resolver.h"
@@ -42,6 +45,7 @@ struct Case {
   std::optional<std::string> values;  // JSON
   std::optional<std::string> item;    // JSON, or "none"
   std::optional<std::string> key;     // JSON
+  std::optional<std::string> schema;  // "pk S" or "pk S sk N"
   std::string expected;
 };
 
@@ -100,6 +104,8 @@ std::vector<Case> load_cases() {
         current.item = line.substr(6);
       } else if (line.starts_with("key: ")) {
         current.key = line.substr(5);
+      } else if (line.starts_with("schema: ")) {
+        current.schema = line.substr(8);
       } else {
         ADD_FAILURE() << file << ":" << number << ": unexpected line: " << line;
       }
@@ -155,15 +161,44 @@ std::string evaluate_on(const Projection& projection, const model::Item* item, c
   return model::item_to_json(item ? project(projection, *item) : model::Item{});
 }
 
+std::string compile_on(const Condition& condition, const Case& c) {
+  std::istringstream words(*c.schema);
+  std::string pk, pk_type, sk, sk_type;
+  words >> pk >> pk_type >> sk >> sk_type;
+  auto key_type = [](const std::string& t) {
+    return t == "N" ? model::KeyType::N : t == "B" ? model::KeyType::B : model::KeyType::S;
+  };
+  model::KeySchema schema{{pk, key_type(pk_type)}, std::nullopt};
+  if (!sk.empty()) schema.sort = model::KeyAttribute{sk, key_type(sk_type)};
+  auto range = compile_key_condition(condition, schema);
+  if (!range) return "error: " + range.status().message();
+  static const char* kOps[] = {"=", "<", "<=", ">", ">=", "between", "begins_with"};
+  std::string out = "(partition " + model::attribute_value_to_json(range->partition) + ")";
+  if (range->sort) {
+    out += std::string(" (sort ") + kOps[static_cast<int>(range->sort->op)] + " " +
+           model::attribute_value_to_json(range->sort->value);
+    if (range->sort->op == SortKeyPredicate::Op::kBetween) {
+      out += " " + model::attribute_value_to_json(range->sort->upper);
+    }
+    out += ")";
+  }
+  return out;
+}
+template <typename T>
+std::string compile_on(const T&, const Case&) {
+  return "schema: only for key conditions";
+}
+
 template <typename T, typename Resolve>
 std::string run_kind(Result<T> parsed, const Case& c, Resolve&& resolve) {
-  if (!parsed || (!c.names && !c.values && !c.item)) return outcome(parsed);
+  if (!parsed || (!c.names && !c.values && !c.item && !c.schema)) return outcome(parsed);
   auto bindings = load_bindings(c);
   if (!bindings) return "error: " + bindings.status().message();
   if (auto s = check_binding_keys(*bindings); !s.is_ok()) return "error: " + s.message();
   Result<T> resolved = resolve(*parsed, *bindings);
   if (!resolved) return outcome(resolved);
   if (auto s = check_unused(*bindings); !s.is_ok()) return "error: " + s.message();
+  if (c.schema) return compile_on(*resolved, c);
   if (!c.item) return outcome(resolved);
   if (*c.item == "none") return evaluate_on(*resolved, nullptr, c);
   auto item = model::item_from_json(*c.item);
