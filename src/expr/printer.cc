@@ -127,7 +127,165 @@ void append(const Condition& condition, std::string& out) {
       condition.v);
 }
 
+// ---- DynamoDB syntax ----
+
+void write(const Operand& operand, std::string& out);
+
+void write(const Path& path, std::string& out) {
+  for (size_t i = 0; i < path.elements.size(); ++i) {
+    const PathElement& element = path.elements[i];
+    if (element.is_index()) {
+      out += '[';
+      out += std::to_string(element.index);
+      out += ']';
+    } else {
+      if (i > 0) out += '.';
+      out += element.name;
+    }
+  }
+}
+
+void write_call(const std::string& name, const std::vector<Operand>& args, std::string& out) {
+  out += name;
+  out += '(';
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0) out += ", ";
+    write(args[i], out);
+  }
+  out += ')';
+}
+
+void write(const Operand& operand, std::string& out) {
+  std::visit(
+      [&out](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Path>) {
+          write(v, out);
+        } else if constexpr (std::is_same_v<T, ValueRef>) {
+          out += v.name;
+        } else if constexpr (std::is_same_v<T, Literal>) {
+          out += "<literal>";  // resolved trees have no text form
+        } else if constexpr (std::is_same_v<T, FunctionCall>) {
+          write_call(v.name, v.args, out);
+        } else {
+          write(*v.lhs, out);
+          out += v.op == '+' ? " + " : " - ";
+          write(*v.rhs, out);
+        }
+      },
+      operand.v);
+}
+
+// Binding strength: OR < AND < NOT < everything else.
+int strength(const Condition& c) {
+  if (std::holds_alternative<Or>(c.v)) return 0;
+  if (std::holds_alternative<And>(c.v)) return 1;
+  if (std::holds_alternative<Not>(c.v)) return 2;
+  return 3;
+}
+
+void write(const Condition& condition, std::string& out);
+
+// Writes `c`, in parentheses when it binds less tightly than `minimum`.
+void write_at(const Condition& c, int minimum, std::string& out) {
+  const bool wrap = strength(c) < minimum;
+  if (wrap) out += '(';
+  write(c, out);
+  if (wrap) out += ')';
+}
+
+void write(const Condition& condition, std::string& out) {
+  std::visit(
+      [&out](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, Comparison>) {
+          write(c.lhs, out);
+          out += ' ';
+          out += comparator_text(c.op);
+          out += ' ';
+          write(c.rhs, out);
+        } else if constexpr (std::is_same_v<T, Between>) {
+          write(c.value, out);
+          out += " BETWEEN ";
+          write(c.low, out);
+          out += " AND ";
+          write(c.high, out);
+        } else if constexpr (std::is_same_v<T, In>) {
+          write(c.value, out);
+          out += " IN (";
+          for (size_t i = 0; i < c.candidates.size(); ++i) {
+            if (i > 0) out += ", ";
+            write(c.candidates[i], out);
+          }
+          out += ')';
+        } else if constexpr (std::is_same_v<T, ConditionFunction>) {
+          write_call(c.name, c.args, out);
+        } else if constexpr (std::is_same_v<T, Not>) {
+          out += "NOT ";
+          write_at(*c.operand, 2, out);
+        } else {
+          // Left-associative: the left side may be the same operator, the right may not.
+          const int own = std::is_same_v<T, And> ? 1 : 0;
+          write_at(*c.lhs, own, out);
+          out += std::is_same_v<T, And> ? " AND " : " OR ";
+          write_at(*c.rhs, own + 1, out);
+        }
+      },
+      condition.v);
+}
+
 }  // namespace
+
+std::string to_expression(const Condition& condition) {
+  std::string out;
+  write(condition, out);
+  return out;
+}
+
+std::string to_expression(const Update& update) {
+  std::string out;
+  auto clause = [&out](const char* keyword) {
+    if (!out.empty()) out += ' ';
+    out += keyword;
+    out += ' ';
+  };
+  if (!update.set.empty()) {
+    clause("SET");
+    for (size_t i = 0; i < update.set.size(); ++i) {
+      if (i > 0) out += ", ";
+      write(update.set[i].path, out);
+      out += " = ";
+      write(update.set[i].value, out);
+    }
+  }
+  if (!update.remove.empty()) {
+    clause("REMOVE");
+    for (size_t i = 0; i < update.remove.size(); ++i) {
+      if (i > 0) out += ", ";
+      write(update.remove[i], out);
+    }
+  }
+  for (const auto* actions : {&update.add, &update.del}) {
+    if (actions->empty()) continue;
+    clause(actions == &update.add ? "ADD" : "DELETE");
+    for (size_t i = 0; i < actions->size(); ++i) {
+      if (i > 0) out += ", ";
+      write((*actions)[i].path, out);
+      out += ' ';
+      write((*actions)[i].value, out);
+    }
+  }
+  return out;
+}
+
+std::string to_expression(const Projection& projection) {
+  std::string out;
+  for (size_t i = 0; i < projection.paths.size(); ++i) {
+    if (i > 0) out += ", ";
+    write(projection.paths[i], out);
+  }
+  return out;
+}
 
 std::string to_string(const Path& path) {
   std::string out;

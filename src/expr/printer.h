@@ -21,4 +21,10 @@ std::string to_string(const Condition& condition);
 std::string to_string(const Update& update);
 std::string to_string(const Projection& projection);
 
+// The same trees written back as DynamoDB expression text, with parentheses only where
+// precedence needs them: parse(to_expression(t)) == t for every parsed (unresolved) tree.
+std::string to_expression(const Condition& condition);
+std::string to_expression(const Update& update);
+std::string to_expression(const Projection& projection);
+
 }  // namespace eddy::expr

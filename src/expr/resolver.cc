@@ -3,9 +3,11 @@
 // with its source there.
 #include "expr/resolver.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "expr/reserved_words.h"
+#include "model/json_codec.h"
 
 namespace eddy::expr {
 
@@ -214,8 +216,17 @@ class Resolver {
           } else if constexpr (std::is_same_v<T, Between>) {
             EDDY_RETURN_IF_ERROR(resolve(c.value));
             EDDY_RETURN_IF_ERROR(resolve(c.low));
-            return resolve(c.high);
+            EDDY_RETURN_IF_ERROR(resolve(c.high));
+            return check_between_bounds(c);
           } else if constexpr (std::is_same_v<T, In>) {
+            // 100 operands at most, the left one included (Alternator's test_update_condition_in
+            // against DynamoDB: 99 list values pass; the wording is DynamoDB Local's).
+            if (c.candidates.size() + 1 > kMaxInOperands) {
+              return invalid(
+                  "The IN operator is provided with too many operands; number of "
+                  "operands: " +
+                  std::to_string(c.candidates.size() + 1));
+            }
             EDDY_RETURN_IF_ERROR(resolve(c.value));
             for (auto& candidate : c.candidates)
               EDDY_RETURN_IF_ERROR(resolve(candidate));
@@ -239,6 +250,41 @@ class Resolver {
   }
 
  private:
+  static constexpr size_t kMaxInOperands = 100;
+
+  // Bounds given as :values must be of one type and in order (dynalite's test/query.js; the
+  // values written as the service's Java AttributeValue.toString, "{N:1}").
+  Status check_between_bounds(const Between& between) const {
+    const auto* low = std::get_if<Literal>(&between.low.v);
+    const auto* high = std::get_if<Literal>(&between.high.v);
+    if (!low || !high) return Status::ok();
+    auto show = [](const AttributeValue& v) {
+      std::string text = model::attribute_value_to_json(v);  // {"N":"1"}
+      text.erase(std::remove(text.begin(), text.end(), '"'), text.end());
+      return "AttributeValue: " + text;
+    };
+    const std::string operands = "; lower bound operand: " + show(low->value) +
+                                 ", upper bound operand: " + show(high->value);
+    if (low->value.type() != high->value.type()) {
+      return invalid("The BETWEEN operator requires same data type for lower and upper bounds" +
+                     operands);
+    }
+    const Type type = low->value.type();
+    bool descending = false;
+    if (type == Type::N)
+      descending = high->value.as<model::Number>() < low->value.as<model::Number>();
+    if (type == Type::S) descending = high->value.as<std::string>() < low->value.as<std::string>();
+    if (type == Type::B) {
+      descending = high->value.as<model::Binary>().bytes < low->value.as<model::Binary>().bytes;
+    }
+    if (descending) {
+      return invalid(
+          "The BETWEEN operator requires upper bound to be greater than or equal to lower bound" +
+          operands);
+    }
+    return Status::ok();
+  }
+
   Status misused(const std::string& function) const {
     return invalid("The function is not allowed to be used this way in an expression; function: " +
                    function);
