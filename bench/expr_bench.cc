@@ -3,6 +3,7 @@
 // ExpressionAttributeValues from JSON, which every request pays anyway.
 #include <benchmark/benchmark.h>
 
+#include "expr/cache.h"
 #include "expr/evaluator.h"
 #include "expr/parser.h"
 #include "expr/resolver.h"
@@ -58,6 +59,14 @@ void BM_ResolveCondition(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ResolveCondition);
+
+void BM_CacheHitCondition(benchmark::State& state) {
+  ExpressionCache cache;
+  (void)cache.condition(kCondition, ExpressionKind::kCondition);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cache.condition(kCondition, ExpressionKind::kCondition));
+}
+BENCHMARK(BM_CacheHitCondition);
 
 void BM_EvaluateCondition(benchmark::State& state) {
   Bindings b = bindings();
