@@ -184,13 +184,9 @@ Engine::Snapshot Engine::durable_snapshot() const {
   return durable_snapshot_;
 }
 
-void Engine::wait_for_commits_locked(std::unique_lock<std::mutex>& lock) {
-  commit_cv_.wait(lock, [this] { return in_flight_groups_ == 0; });
-}
-
 void Engine::drain_pipeline() {
   std::unique_lock lock(commit_mu_);
-  wait_for_commits_locked(lock);
+  commit_cv_.wait(lock, [this] { return in_flight_groups_ == 0; });
 }
 
 void Engine::resync_after_failure() {

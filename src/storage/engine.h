@@ -159,7 +159,6 @@ class Engine {
   void completer_loop();
   void complete_group(GroupState& group);
   void resync_after_failure();
-  void wait_for_commits_locked(std::unique_lock<std::mutex>& lock);
   void drain_pipeline();
   Result<ItemPtr> read_current(const std::string& row_key, const GroupState& group) const;
   std::shared_ptr<TableState> find_table(std::string_view name) const;
