@@ -18,7 +18,7 @@ Status invalid_operator(const std::string& op) {
 // One condition on one key attribute, normalised to "attribute op value".
 struct KeyTerm {
   std::string attribute;
-  SortKeyPredicate predicate;
+  model::SortKeyCondition predicate;
 };
 
 // The attribute a path names; nested paths are not key attributes.
@@ -39,32 +39,32 @@ Status no_nested_operations(const std::vector<const Operand*>& operands) {
 }
 
 // Swaps "value op attribute" into "attribute op' value".
-SortKeyPredicate::Op mirrored(Comparator c) {
+model::SortKeyCondition::Op mirrored(Comparator c) {
   switch (c) {
     case Comparator::kLt:
-      return SortKeyPredicate::Op::kGt;
+      return model::SortKeyCondition::Op::kGt;
     case Comparator::kLe:
-      return SortKeyPredicate::Op::kGe;
+      return model::SortKeyCondition::Op::kGe;
     case Comparator::kGt:
-      return SortKeyPredicate::Op::kLt;
+      return model::SortKeyCondition::Op::kLt;
     case Comparator::kGe:
-      return SortKeyPredicate::Op::kLe;
+      return model::SortKeyCondition::Op::kLe;
     default:
-      return SortKeyPredicate::Op::kEq;
+      return model::SortKeyCondition::Op::kEq;
   }
 }
-SortKeyPredicate::Op direct(Comparator c) {
+model::SortKeyCondition::Op direct(Comparator c) {
   switch (c) {
     case Comparator::kLt:
-      return SortKeyPredicate::Op::kLt;
+      return model::SortKeyCondition::Op::kLt;
     case Comparator::kLe:
-      return SortKeyPredicate::Op::kLe;
+      return model::SortKeyCondition::Op::kLe;
     case Comparator::kGt:
-      return SortKeyPredicate::Op::kGt;
+      return model::SortKeyCondition::Op::kGt;
     case Comparator::kGe:
-      return SortKeyPredicate::Op::kGe;
+      return model::SortKeyCondition::Op::kGe;
     default:
-      return SortKeyPredicate::Op::kEq;
+      return model::SortKeyCondition::Op::kEq;
   }
 }
 
@@ -102,7 +102,7 @@ Result<KeyTerm> term(const Condition& condition) {
     }
     EDDY_ASSIGN_OR_RETURN(std::string attribute, attribute_of(*path));
     return KeyTerm{attribute,
-                   {SortKeyPredicate::Op::kBetween, std::get<Literal>(b->low.v).value,
+                   {model::SortKeyCondition::Op::kBetween, std::get<Literal>(b->low.v).value,
                     std::get<Literal>(b->high.v).value}};
   }
   if (const auto* f = std::get_if<ConditionFunction>(&condition.v)) {
@@ -120,8 +120,9 @@ Result<KeyTerm> term(const Condition& condition) {
           "condition");
     }
     EDDY_ASSIGN_OR_RETURN(std::string attribute, attribute_of(*path));
-    return KeyTerm{attribute,
-                   {SortKeyPredicate::Op::kBeginsWith, std::get<Literal>(f->args[1].v).value, {}}};
+    return KeyTerm{
+        attribute,
+        {model::SortKeyCondition::Op::kBeginsWith, std::get<Literal>(f->args[1].v).value, {}}};
   }
   if (std::holds_alternative<In>(condition.v)) return invalid_operator("IN");
   if (std::holds_alternative<Not>(condition.v)) return invalid_operator("NOT");
@@ -182,7 +183,7 @@ Result<KeyRange> compile_key_condition(const Condition& condition, const model::
     return Status::validation("Query condition missed key schema element: " +
                               schema.partition.name);
   }
-  if (partition->predicate.op != SortKeyPredicate::Op::kEq) {
+  if (partition->predicate.op != model::SortKeyCondition::Op::kEq) {
     return Status::validation("Query key condition not supported");
   }
   const Status type_mismatch = Status::validation(
@@ -191,14 +192,15 @@ Result<KeyRange> compile_key_condition(const Condition& condition, const model::
   if (!has_type(partition->predicate.value, schema.partition.type)) return type_mismatch;
   KeyRange range{partition->predicate.value, std::nullopt};
   if (sort) {
-    const SortKeyPredicate& p = sort->predicate;
-    if (p.op == SortKeyPredicate::Op::kBeginsWith && schema.sort->type == model::KeyType::N) {
+    const model::SortKeyCondition& p = sort->predicate;
+    if (p.op == model::SortKeyCondition::Op::kBeginsWith &&
+        schema.sort->type == model::KeyType::N) {
       return shape_error(
           "Incorrect operand type for operator or function; operator or function: begins_with, "
           "operand type: N");
     }
     if (!has_type(p.value, schema.sort->type) ||
-        (p.op == SortKeyPredicate::Op::kBetween && !has_type(p.upper, schema.sort->type))) {
+        (p.op == model::SortKeyCondition::Op::kBetween && !has_type(p.upper, schema.sort->type))) {
       return type_mismatch;
     }
     range.sort = p;

@@ -12,16 +12,9 @@
 
 namespace eddy::expr {
 
-struct SortKeyPredicate {
-  enum class Op { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
-  Op op = Op::kEq;
-  model::AttributeValue value;
-  model::AttributeValue upper;  // kBetween only
-};
-
 struct KeyRange {
   model::AttributeValue partition;
-  std::optional<SortKeyPredicate> sort;
+  std::optional<model::SortKeyCondition> sort;
 };
 
 // `condition` must be resolved (names and values substituted).

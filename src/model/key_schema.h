@@ -34,6 +34,15 @@ inline constexpr size_t kMaxSortKeyBytes = 1024;
 // 400 KB, counted as DynamoDB counts item size.
 inline constexpr size_t kMaxItemBytes = 400 * 1024;
 
+// A Query's condition on the sort key: what a KeyConditionExpression compiles to (expr/) and
+// what the engine turns into a key range (storage/).
+struct SortKeyCondition {
+  enum class Op { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
+  Op op = Op::kEq;
+  AttributeValue value;
+  AttributeValue upper;  // kBetween only
+};
+
 // Checks one key attribute of `item` (or of a key given alone): present, of the schema's type,
 // non-empty, within the size limit. Messages as DynamoDB's ValidationException.
 Status validate_key_attribute(const Item& item, const KeyAttribute& attr, bool is_partition);

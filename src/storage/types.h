@@ -162,12 +162,7 @@ struct WriteResult {
 
 // ---- reads ----
 
-struct SortKeyCondition {
-  enum class Op { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
-  Op op = Op::kEq;
-  model::AttributeValue value;
-  model::AttributeValue upper;  // kBetween only
-};
+using SortKeyCondition = model::SortKeyCondition;
 
 struct QueryRequest {
   std::string table;

@@ -177,7 +177,7 @@ std::string compile_on(const Condition& condition, const Case& c) {
   if (range->sort) {
     out += std::string(" (sort ") + kOps[static_cast<int>(range->sort->op)] + " " +
            model::attribute_value_to_json(range->sort->value);
-    if (range->sort->op == SortKeyPredicate::Op::kBetween) {
+    if (range->sort->op == model::SortKeyCondition::Op::kBetween) {
       out += " " + model::attribute_value_to_json(range->sort->upper);
     }
     out += ")";
