@@ -95,3 +95,163 @@ TEST(Legacy, MixingIsRejectedWithDynamoDbsMessage) {
 
 }  // namespace
 }  // namespace eddy::expr
+
+namespace eddy::expr {
+namespace {
+
+using model::AttributeValue;
+using model::Item;
+using Kind = LegacyConditionKind;
+
+AttributeValue Num(int64_t n) {
+  return AttributeValue(model::Number::from_int64(n));
+}
+
+LegacyCondition op(std::string attribute, std::string comparison,
+                   std::vector<AttributeValue> values = {}) {
+  LegacyCondition c;
+  c.attribute = std::move(attribute);
+  c.comparison_operator = std::move(comparison);
+  c.values = std::move(values);
+  return c;
+}
+
+std::string lowered(const std::vector<LegacyCondition>& conditions, Kind kind,
+                    std::optional<std::string> conditional_operator = std::nullopt) {
+  auto result = lower_conditions(conditions, conditional_operator, kind);
+  if (!result) return "error: " + result.status().message();
+  return *result ? to_string(**result) : "none";
+}
+
+// Research: docs/research/dynamodb-legacy-conditions.md (sources and confidence there).
+TEST(LegacyConditions, OperatorsLowerToExpressions) {
+  EXPECT_EQ(lowered({op("a", "EQ", {AttributeValue("x")})}, Kind::kScanFilter),
+            R"((= a {"S":"x"}))");
+  EXPECT_EQ(lowered({op("a", "NOT_NULL")}, Kind::kScanFilter), "(attribute_exists a)");
+  EXPECT_EQ(lowered({op("a", "NULL")}, Kind::kQueryFilter), "(attribute_not_exists a)");
+  EXPECT_EQ(lowered({op("a", "BETWEEN", {Num(1), Num(5)})}, Kind::kScanFilter),
+            R"((between a {"N":"1"} {"N":"5"}))");
+  EXPECT_EQ(lowered({op("a", "IN", {Num(1), Num(2)})}, Kind::kScanFilter),
+            R"((in a {"N":"1"} {"N":"2"}))");
+  EXPECT_EQ(lowered({op("a", "GT", {Num(1)}), op("b", "BEGINS_WITH", {AttributeValue("p")})},
+                    Kind::kScanFilter, "OR"),
+            R"((or (> a {"N":"1"}) (begins_with b {"S":"p"})))");
+  EXPECT_EQ(lowered({}, Kind::kScanFilter), "none");
+}
+
+TEST(LegacyConditions, MissingAttributesFollowDynamoDb) {
+  auto ne = *lower_conditions({op("a", "NE", {Num(1)})}, std::nullopt, Kind::kScanFilter);
+  auto not_contains = *lower_conditions({op("s", "NOT_CONTAINS", {AttributeValue("x")})},
+                                        std::nullopt, Kind::kScanFilter);
+  const Item empty;
+  const Item with{{"s", AttributeValue::string_set({"y"})}};
+  EXPECT_TRUE(evaluate(*ne, &empty));             // NE: true on a missing attribute
+  EXPECT_FALSE(evaluate(*not_contains, &empty));  // NOT_CONTAINS: false on a missing one
+  EXPECT_TRUE(evaluate(*not_contains, &with));
+}
+
+TEST(LegacyConditions, ComparisonOperatorErrors) {
+  const std::string p = "error: One or more parameter values were invalid: ";
+  EXPECT_EQ(lowered({op("a", "EQ")}, Kind::kScanFilter),
+            p + "Invalid number of argument(s) for the EQ ComparisonOperator");
+  EXPECT_EQ(lowered({op("a", "NULL", {Num(1)})}, Kind::kScanFilter),
+            p + "Invalid number of argument(s) for the NULL ComparisonOperator");
+  EXPECT_EQ(lowered({op("a", "BETWEEN", {Num(1)})}, Kind::kScanFilter),
+            p + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
+  EXPECT_EQ(lowered({op("a", "LT", {AttributeValue::string_set({"x"})})}, Kind::kScanFilter),
+            p + "ComparisonOperator LT is not valid for SS AttributeValue type");
+  EXPECT_EQ(lowered({op("a", "CONTAINS", {AttributeValue(model::List{})})}, Kind::kScanFilter),
+            p + "ComparisonOperator CONTAINS is not valid for L AttributeValue type");
+  EXPECT_EQ(lowered({op("a", "BEGINS_WITH", {Num(1)})}, Kind::kScanFilter),
+            p + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
+  EXPECT_EQ(lowered({op("a", "IN", {AttributeValue("x"), Num(1)})}, Kind::kScanFilter),
+            p + "AttributeValues inside AttributeValueList must be of same type");
+  EXPECT_EQ(lowered({op("a", "BETWEEN", {Num(5), Num(1)})}, Kind::kScanFilter),
+            "error: The BETWEEN condition was provided a range where the lower bound is greater "
+            "than the upper bound");
+}
+
+TEST(LegacyConditions, ExpectedForms) {
+  const std::string p = "error: One or more parameter values were invalid: ";
+  LegacyCondition value{"a", std::nullopt, {}, AttributeValue("x"), std::nullopt};
+  EXPECT_EQ(lowered({value}, Kind::kExpected), R"((= a {"S":"x"}))");
+  LegacyCondition not_exists{"a", std::nullopt, {}, std::nullopt, false};
+  EXPECT_EQ(lowered({not_exists}, Kind::kExpected), "(attribute_not_exists a)");
+  LegacyCondition value_as_list{"a", "BEGINS_WITH", {}, AttributeValue("x"), std::nullopt};
+  EXPECT_EQ(lowered({value_as_list}, Kind::kExpected), R"((begins_with a {"S":"x"}))");
+
+  EXPECT_EQ(lowered({LegacyCondition{"a", std::nullopt, {}, std::nullopt, std::nullopt}},
+                    Kind::kExpected),
+            p + "Value must be provided when Exists is null for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", std::nullopt, {}, std::nullopt, true}}, Kind::kExpected),
+            p + "Value must be provided when Exists is true for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", std::nullopt, {}, AttributeValue("x"), false}},
+                    Kind::kExpected),
+            p + "Value cannot be used when Exists is false for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", "EQ", {}, AttributeValue("x"), true}}, Kind::kExpected),
+            p + "Exists and ComparisonOperator cannot be used together for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", "EQ", {Num(1)}, AttributeValue("x"), std::nullopt}},
+                    Kind::kExpected),
+            p + "Value and AttributeValueList cannot be used together for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", std::nullopt, {Num(1)}, std::nullopt, std::nullopt}},
+                    Kind::kExpected),
+            p + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", "LT", {}, std::nullopt, std::nullopt}}, Kind::kExpected),
+            p + "Value or AttributeValueList must be used with ComparisonOperator: LT for "
+                "Attribute: a");
+  EXPECT_EQ(lowered({LegacyCondition{"a", "BETWEEN", {}, AttributeValue("x"), std::nullopt}},
+                    Kind::kExpected),
+            p + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
+}
+
+TEST(LegacyConditions, ConditionalOperatorNeedsTwoOrMore) {
+  EXPECT_EQ(lowered({}, Kind::kScanFilter, "AND"),
+            "error: ConditionalOperator cannot be used without Filter or Expected");
+  EXPECT_EQ(lowered({op("a", "NOT_NULL")}, Kind::kExpected, "OR"),
+            "error: ConditionalOperator can only be used when Filter or Expected has two or more "
+            "elements");
+  EXPECT_EQ(lowered({op("a", "NOT_NULL"), op("b", "NULL")}, Kind::kExpected),
+            "(and (attribute_exists a) (attribute_not_exists b))");
+}
+
+}  // namespace
+}  // namespace eddy::expr
+
+namespace eddy::expr {
+namespace {
+
+TEST(LegacyKeyConditions, LowerToTheKeyRangeWithDynamoDbsErrors) {
+  model::KeySchema schema;
+  schema.partition = {"pk", model::KeyType::S};
+  schema.sort = model::KeyAttribute{"sk", model::KeyType::N};
+  auto key = [](std::string a, std::string o, std::vector<model::AttributeValue> v) {
+    return LegacyCondition{std::move(a), std::move(o), std::move(v), std::nullopt, std::nullopt};
+  };
+  const model::AttributeValue p("p"), one(model::Number::from_int64(1)),
+      nine(model::Number::from_int64(9));
+  auto range =
+      lower_key_conditions({key("pk", "EQ", {p}), key("sk", "BETWEEN", {one, nine})}, schema);
+  ASSERT_TRUE(range.is_ok()) << range.status().message();
+  EXPECT_EQ(range->partition, p);
+  ASSERT_TRUE(range->sort.has_value());
+  EXPECT_EQ(range->sort->op, model::SortKeyCondition::Op::kBetween);
+  EXPECT_EQ(range->sort->upper, nine);
+
+  EXPECT_EQ(lower_key_conditions({}, schema).status().message(),
+            "Conditions can be of length 1 or 2 only");
+  EXPECT_EQ(lower_key_conditions({key("pk", "NE", {p})}, schema).status().message(),
+            "Attempted conditional constraint is not an indexable operation");
+  EXPECT_EQ(lower_key_conditions({key("pk", "GT", {p})}, schema).status().message(),
+            "Query key condition not supported");
+  EXPECT_EQ(lower_key_conditions({key("sk", "EQ", {one})}, schema).status().message(),
+            "Query condition missed key schema element: pk");
+  EXPECT_EQ(lower_key_conditions({key("pk", "EQ", {one})}, schema).status().message(),
+            "One or more parameter values were invalid: Condition parameter type does not match "
+            "schema type");
+  EXPECT_EQ(lower_key_conditions({key("pk", "EQ", {})}, schema).status().message(),
+            "One or more parameter values were invalid: Invalid number of argument(s) for the EQ "
+            "ComparisonOperator");
+}
+
+}  // namespace
+}  // namespace eddy::expr
