@@ -140,10 +140,6 @@ Status collect(const Condition& condition, std::vector<const Condition*>& out) {
   return Status::ok();
 }
 
-bool has_type(const AttributeValue& value, model::KeyType type) {
-  return static_cast<uint8_t>(value.type()) == static_cast<uint8_t>(type);
-}
-
 }  // namespace
 
 Result<KeyRange> compile_key_condition(const Condition& condition, const model::KeySchema& schema) {
@@ -189,7 +185,7 @@ Result<KeyRange> compile_key_condition(const Condition& condition, const model::
   const Status type_mismatch = Status::validation(
       "One or more parameter values were invalid: Condition parameter type does not match schema "
       "type");
-  if (!has_type(partition->predicate.value, schema.partition.type)) return type_mismatch;
+  if (!model::has_key_type(partition->predicate.value, schema.partition.type)) return type_mismatch;
   KeyRange range{partition->predicate.value, std::nullopt};
   if (sort) {
     const model::SortKeyCondition& p = sort->predicate;
@@ -199,8 +195,9 @@ Result<KeyRange> compile_key_condition(const Condition& condition, const model::
           "Incorrect operand type for operator or function; operator or function: begins_with, "
           "operand type: N");
     }
-    if (!has_type(p.value, schema.sort->type) ||
-        (p.op == model::SortKeyCondition::Op::kBetween && !has_type(p.upper, schema.sort->type))) {
+    if (!model::has_key_type(p.value, schema.sort->type) ||
+        (p.op == model::SortKeyCondition::Op::kBetween &&
+         !model::has_key_type(p.upper, schema.sort->type))) {
       return type_mismatch;
     }
     range.sort = p;

@@ -15,10 +15,6 @@ Path top_level(const std::string& name) {
   return Path{{PathElement{name, -1}}};
 }
 
-bool is_set(model::Type t) {
-  return t == model::Type::SS || t == model::Type::NS || t == model::Type::BS;
-}
-
 Status invalid(const std::string& what) {
   return Status::validation("One or more parameter values were invalid: " + what);
 }
@@ -49,14 +45,14 @@ Result<Update> lower_attribute_updates(const std::vector<AttributeUpdate>& updat
         update.set.push_back({top_level(u.name), Operand{Literal{*u.value}}});
         break;
       case Action::kAdd:
-        if (type != model::Type::N && !is_set(type)) {
+        if (type != model::Type::N && !model::is_set_type(type)) {
           return invalid(std::string("ADD action is not supported for the type ") +
                          model::type_name(type));
         }
         update.add.push_back({top_level(u.name), Operand{Literal{*u.value}}});
         break;
       case Action::kDelete:
-        if (!is_set(type)) {
+        if (!model::is_set_type(type)) {
           return invalid(std::string("DELETE action with value is not supported for the type ") +
                          model::type_name(type));
         }
@@ -71,10 +67,6 @@ namespace {
 
 Operand literal(const model::AttributeValue& v) {
   return Operand{Literal{v}};
-}
-
-bool is_scalar(model::Type t) {
-  return t == model::Type::S || t == model::Type::N || t == model::Type::B;
 }
 
 // One ComparisonOperator condition as an expression condition, with DynamoDB's checks in
@@ -104,11 +96,11 @@ Result<Condition> lower_comparison(const std::string& attribute, const std::stri
     const model::Type t = value.type();
     const bool supported =
         (op == "EQ" || op == "NE") ||
-        ((op == "CONTAINS" || op == "NOT_CONTAINS") && !is_set(t) && t != model::Type::M &&
-         t != model::Type::L) ||
+        ((op == "CONTAINS" || op == "NOT_CONTAINS") && !model::is_set_type(t) &&
+         t != model::Type::M && t != model::Type::L) ||
         (op == "BEGINS_WITH" && (t == model::Type::S || t == model::Type::B)) ||
         ((op == "LE" || op == "LT" || op == "GE" || op == "GT" || op == "IN" || op == "BETWEEN") &&
-         is_scalar(t));
+         model::is_scalar_type(t));
     if (!supported) {
       return invalid("ComparisonOperator " + op + " is not valid for " + model::type_name(t) +
                      " AttributeValue type");

@@ -74,10 +74,6 @@ const char* long_type_name(Type type) {
   return "?";
 }
 
-bool is_set(Type t) {
-  return t == Type::SS || t == Type::NS || t == Type::BS;
-}
-
 // "[a, b, [1]]": how DynamoDB writes a path in overlap and conflict messages.
 std::string describe_path(const Path& path) {
   std::string out = "[";
@@ -308,7 +304,7 @@ class Resolver {
       const auto* l = std::get_if<Literal>(&operand->v);
       if (!l) continue;
       const Type t = l->value.type();
-      if (t != Type::S && t != Type::N && t != Type::B) return wrong_type(op, t);
+      if (!model::is_scalar_type(t)) return wrong_type(op, t);
     }
     return Status::ok();
   }
@@ -557,7 +553,7 @@ Result<Update> resolve_update(const Update& update, Bindings& bindings) {
     const bool add = clause == &resolved.add;
     for (const auto& action : *clause) {
       const Type type = std::get<Literal>(action.value.v).value.type();
-      if (add ? (type != Type::N && !is_set(type)) : !is_set(type)) {
+      if (add ? (type != Type::N && !model::is_set_type(type)) : !model::is_set_type(type)) {
         return resolver.invalid(
             std::string("Incorrect operand type for operator or function; operator: ") +
             (add ? "ADD" : "DELETE") + ", operand type: " + long_type_name(type));

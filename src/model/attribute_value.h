@@ -35,6 +35,14 @@ enum class Type : uint8_t {
 // DynamoDB's type descriptor ("S", "N", ..., "NULL", ...).
 const char* type_name(Type type);
 
+// S, N or B: the types keys may have and comparisons can order.
+inline bool is_scalar_type(Type t) {
+  return t == Type::S || t == Type::N || t == Type::B;
+}
+inline bool is_set_type(Type t) {
+  return t == Type::SS || t == Type::NS || t == Type::BS;
+}
+
 struct Binary {
   std::string bytes;
   auto operator<=>(const Binary&) const = default;

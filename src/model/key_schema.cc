@@ -40,11 +40,6 @@ constexpr char kKeyDoesNotMatch[] = "The provided key element does not match the
 // issues (a 400 KB item).
 constexpr char kItemTooLarge[] = "Item size has exceeded the maximum allowed size";
 
-Type value_type(KeyType type) {
-  // KeyType's values match Type's for S, N and B (key_schema.h).
-  return static_cast<Type>(type);
-}
-
 // The value checks shared by items and keys: not empty, within the size limit. Numbers are
 // at most 38 digits, far below either limit, so only S and B are measured, in bytes
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html:

@@ -15,6 +15,14 @@ enum class KeyType : uint8_t { S = 0, N = 1, B = 2 };
 
 const char* key_type_name(KeyType type);  // "S", "N", "B"
 
+// The value type of a key type (their S, N and B values are equal), and whether `value` has it.
+inline Type value_type(KeyType type) {
+  return static_cast<Type>(type);
+}
+inline bool has_key_type(const AttributeValue& value, KeyType type) {
+  return value.type() == value_type(type);
+}
+
 struct KeyAttribute {
   std::string name;
   KeyType type = KeyType::S;

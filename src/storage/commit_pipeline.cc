@@ -158,7 +158,7 @@ void Engine::completer_loop() {
     }
     if (!broken_.load(std::memory_order_acquire)) publish_snapshot(groups.back()->snapshot);
     for (auto& group : groups) {
-      record_outcome(*group, group->status);
+      record_outcome(*group);
       complete_group(*group);
     }
     {
@@ -241,9 +241,9 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
   commit_cv_.notify_all();
 }
 
-void Engine::record_outcome(GroupState& group, const Status& status) {
-  group.committed = status.is_ok();
-  if (group.committed) {
+void Engine::record_outcome(GroupState& group) {
+  const Status& status = group.status;
+  if (status.is_ok()) {
     last_sequence_.store(group.sequence, std::memory_order_release);
     for (const auto& [table, delta] : group.stats) {
       table->item_count.fetch_add(delta.items, std::memory_order_relaxed);
@@ -269,7 +269,7 @@ void Engine::complete_group(GroupState& group) {
       if (it != pending_rows_.end() && it->second.group_id == group.id) pending_rows_.erase(it);
     }
   }
-  if (group.committed && !group.touched_shards.empty()) {
+  if (group.status.is_ok() && !group.touched_shards.empty()) {
     std::lock_guard lock(listeners_mu_);
     for (const auto& [shard, sequence] : group.touched_shards) {
       for (const auto& listener : listeners_)

@@ -155,7 +155,7 @@ class Engine {
   void apply_group(std::unique_ptr<GroupState> group);
   void apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result);
   void write_round(std::vector<std::unique_ptr<GroupState>>& round);
-  void record_outcome(GroupState& group, const Status& status);
+  void record_outcome(GroupState& group);
   void completer_loop();
   void complete_group(GroupState& group);
   void resync_after_failure();

@@ -41,7 +41,6 @@ struct Engine::GroupState {
   uint64_t id = 0;
   uint64_t generation = 0;  // see Engine::generation_
   Status status;            // of the commit: set by the committer, then the completer
-  bool committed = false;   // set by the completer
   std::shared_ptr<const rocksdb::Snapshot> snapshot;  // taken after this group's round
   std::vector<Pending> units;
   rocksdb::WriteBatch batch;

@@ -11,10 +11,6 @@ namespace eddy::storage {
 
 namespace {
 
-bool has_key_type(const model::AttributeValue& value, model::KeyType type) {
-  return static_cast<uint8_t>(value.type()) == static_cast<uint8_t>(type);
-}
-
 std::string successor_of_key(std::string key) {
   // The smallest key greater than `key` itself (not than its extensions).
   key.push_back('\0');
@@ -41,7 +37,7 @@ Result<Page> Engine::query(const QueryRequest& request) const {
   auto state = find_table(request.table);
   if (!state) return table_not_found();
   const model::KeySchema& schema = state->key_schema;
-  if (!has_key_type(request.partition_value, schema.partition.type)) {
+  if (!model::has_key_type(request.partition_value, schema.partition.type)) {
     return Status::validation(
         "One or more parameter values were invalid: Condition parameter "
         "type does not match schema type");
@@ -52,9 +48,9 @@ Result<Page> Engine::query(const QueryRequest& request) const {
 
   if (const auto& condition = request.sort_condition) {
     if (!schema.sort) return Status::validation("Query key condition not supported");
-    if (!has_key_type(condition->value, schema.sort->type) ||
+    if (!model::has_key_type(condition->value, schema.sort->type) ||
         (condition->op == SortKeyCondition::Op::kBetween &&
-         !has_key_type(condition->upper, schema.sort->type))) {
+         !model::has_key_type(condition->upper, schema.sort->type))) {
       return Status::validation(
           "One or more parameter values were invalid: Condition parameter "
           "type does not match schema type");

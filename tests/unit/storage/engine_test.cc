@@ -108,6 +108,20 @@ TEST_F(EngineTest, CatalogAndItemsSurviveReopen) {
   EXPECT_EQ(engine_->last_sequence(), sequence + 1);
 }
 
+TEST_F(EngineTest, PropertiesAreReplacedAndSurviveReopen) {
+  TableSpec spec = hash_table("t");
+  spec.properties = {{"BillingMode", "PROVISIONED"}, {"Tags", "a"}};
+  ASSERT_TRUE(engine_->create_table(spec).is_ok());
+  auto updated = engine_->update_properties("t", {{"BillingMode", "PAY_PER_REQUEST"}});
+  ASSERT_TRUE(updated.is_ok());
+  EXPECT_EQ(updated->properties,
+            (std::map<std::string, std::string>{{"BillingMode", "PAY_PER_REQUEST"}}));
+  EXPECT_EQ(engine_->update_properties("nope", {}).status().code(), Code::kNotFound);
+  reopen();
+  EXPECT_EQ(engine_->describe_table("t")->properties,
+            (std::map<std::string, std::string>{{"BillingMode", "PAY_PER_REQUEST"}}));
+}
+
 TEST_F(EngineTest, DeletedTableNameCanBeReusedWithoutOldRows) {
   ASSERT_TRUE(engine_->create_table(hash_table("t")).is_ok());
   ASSERT_TRUE(put_note("t", "a", "old").status.is_ok());
