@@ -1,17 +1,46 @@
-// eddy: the command line. Until the server exists (issue "eddy serve") it only reports its
-// version and the libraries it was built with.
-#include <cstdio>
-#include <cstring>
-
+// eddy: the command line (`eddy serve`, `eddy --version`). Flags are parsed by CLI11.
+#include <CLI/CLI.hpp>
 #include <rocksdb/version.h>
 
+#include <cstdio>
+
+#include "cli/serve.h"
+
 int main(int argc, char** argv) {
-  if (argc >= 2 &&
-      (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
+  CLI::App app{"Eddy: a local serverless data platform (DynamoDB, Streams, Lambda) in one binary"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and exit");
+
+  eddy::cli::ServeOptions serve;
+  CLI::App* serve_command = app.add_subcommand("serve", "Run the server");
+  serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  auto* data_dir = serve_command->add_option("--data-dir", serve.data_dir, "Where the data lives")
+                       ->capture_default_str();
+  serve_command->add_flag("--in-memory", serve.in_memory, "Keep no files; lose everything on exit")
+      ->excludes(data_dir);
+  serve_command->add_option("--durability", serve.durability,
+                            "sync: acknowledged writes are on disk; async: in the OS page cache")
+      ->check(CLI::IsMember({"sync", "async"}))
+      ->capture_default_str();
+  serve_command->add_option("--region", serve.region, "The region in ARNs")->capture_default_str();
+  serve_command->add_option("--account-id", serve.account_id, "The account id in ARNs")
+      ->capture_default_str();
+  serve_command->add_flag("--no-stack", serve.no_stack, "Serve the bare APIs, deploy no stack");
+  serve_command->add_option("--credentials", serve.credentials_file,
+                            "File of 'ACCESS_KEY_ID SECRET' lines: verify SigV4 signatures")
+      ->check(CLI::ExistingFile);
+  serve_command->add_option("--threads", serve.threads, "Server threads (0: one per core)")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  if (version) {
     std::printf("eddy %s (RocksDB %d.%d.%d)\n", EDDY_VERSION, ROCKSDB_MAJOR, ROCKSDB_MINOR,
                 ROCKSDB_PATCH);
     return 0;
   }
-  std::fprintf(stderr, "usage: eddy --version\n");
+  if (serve_command->parsed()) return eddy::cli::serve(serve);
+  std::fputs(app.help().c_str(), stdout);
   return 2;
 }

@@ -93,6 +93,12 @@ class Engine {
   // ---- reads (each on a consistent snapshot of committed data) ----
   // `key` must be exactly the table's primary key. nullopt when absent.
   Result<std::optional<model::Item>> get_item(std::string_view table, const model::Item& key) const;
+  // Several items read at one snapshot (TransactGetItems); kNotFound or kValidation fails all.
+  struct ItemKey {
+    std::string table;
+    model::Item key;
+  };
+  Result<std::vector<std::optional<model::Item>>> get_items(const std::vector<ItemKey>& keys) const;
   Result<Page> query(const QueryRequest& request) const;
   Result<Page> scan(const ScanRequest& request) const;
 

@@ -21,16 +21,39 @@ std::string successor_of_key(std::string key) {
 
 Result<std::optional<model::Item>> Engine::get_item(std::string_view table,
                                                     const model::Item& key) const {
-  auto state = find_table(table);
-  if (!state) return table_not_found();
-  EDDY_RETURN_IF_ERROR(model::validate_key(key, state->key_schema));
+  EDDY_ASSIGN_OR_RETURN(auto items, get_items({ItemKey{std::string(table), key}}));
+  return std::move(items.front());
+}
+
+Result<std::vector<std::optional<model::Item>>> Engine::get_items(
+    const std::vector<ItemKey>& keys) const {
+  // Resolve every table first: an unknown table or a wrong key fails the whole read.
+  std::vector<std::string> row_keys;
+  row_keys.reserve(keys.size());
+  for (const auto& [table, key] : keys) {
+    auto state = find_table(table);
+    if (!state) return table_not_found();
+    EDDY_RETURN_IF_ERROR(model::validate_key(key, state->key_schema));
+    row_keys.push_back(item_key(state->id, state->key_schema, key));
+  }
+  // One durable snapshot for all of them: acknowledged writes only, and one point in time.
+  const Snapshot snapshot = durable_snapshot();
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
+  std::vector<std::optional<model::Item>> items;
+  items.reserve(keys.size());
   std::string value;
-  auto s =
-      db_->Get(rocksdb::ReadOptions(), items_, item_key(state->id, state->key_schema, key), &value);
-  if (s.IsNotFound()) return std::optional<model::Item>();
-  if (!s.ok()) return from_rocksdb(s);
-  EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value));
-  return std::optional<model::Item>(std::move(item));
+  for (const auto& row_key : row_keys) {
+    auto s = db_->Get(read_options, items_, row_key, &value);
+    if (s.IsNotFound()) {
+      items.emplace_back();
+      continue;
+    }
+    if (!s.ok()) return from_rocksdb(s);
+    EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value));
+    items.emplace_back(std::move(item));
+  }
+  return items;
 }
 
 Result<Page> Engine::query(const QueryRequest& request) const {

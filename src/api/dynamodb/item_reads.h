@@ -1,0 +1,41 @@
+// What Query and Scan share: Select, Limit, ExclusiveStartKey, the filter and the projection,
+// and the response (Items or Count, ScannedCount, LastEvaluatedKey, ConsumedCapacity).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/dynamodb/common.h"
+
+namespace eddy::api::dynamodb {
+
+// DynamoDB reads at most 1 MB of items per Query or Scan page, before filtering.
+inline constexpr size_t kMaxPageBytes = 1 << 20;
+
+struct ItemReadRequest {
+  std::string table;
+  size_t limit = 0;  // 0: no Limit given
+  bool consistent = false;
+  bool count_only = false;  // Select COUNT
+  CapacityDetail capacity = CapacityDetail::kNone;
+  std::optional<model::Item> exclusive_start_key;
+  std::shared_ptr<const expr::Condition> filter;
+  std::shared_ptr<const expr::Projection> projection;
+};
+
+// Reads the members common to Query and Scan, up to (not including) the expressions.
+Result<ItemReadRequest> read_item_read_request(const Json& request);
+
+// Resolves Select against the projection once both are known.
+Status check_select(const Json& request, const ItemReadRequest& read, bool has_projection);
+
+// FilterExpression (or the legacy filter `legacy_member`, QueryFilter or ScanFilter, with
+// ConditionalOperator), ProjectionExpression or AttributesToGet.
+Status read_filter_and_projection(const Json& request, Context& context, expr::Bindings& bindings,
+                                  std::string_view legacy_member, ItemReadRequest& read);
+
+// The response for one page of items read.
+std::string item_read_response(const storage::Page& page, const ItemReadRequest& read);
+
+}  // namespace eddy::api::dynamodb

@@ -1,0 +1,56 @@
+// The one table from X-Amz-Target's operation name to its function.
+#include "api/dynamodb/operations.h"
+
+#include <array>
+#include <utility>
+
+namespace eddy::api::dynamodb {
+
+namespace {
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+
+constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations{{
+    {"BatchGetItem", batch_get_item},
+    {"BatchWriteItem", batch_write_item},
+    {"CreateTable", create_table},
+    {"DeleteItem", delete_item},
+    {"DeleteTable", delete_table},
+    {"DescribeEndpoints", describe_endpoints},
+    {"DescribeLimits", describe_limits},
+    {"DescribeTable", describe_table},
+    {"GetItem", get_item},
+    {"ListTables", list_tables},
+    {"ListTagsOfResource", list_tags_of_resource},
+    {"PutItem", put_item},
+    {"Query", query},
+    {"Scan", scan},
+    {"TagResource", tag_resource},
+    {"TransactGetItems", transact_get_items},
+    {"TransactWriteItems", transact_write_items},
+    {"UntagResource", untag_resource},
+    {"UpdateItem", update_item},
+    {"UpdateTable", update_table},
+}};
+
+}  // namespace
+
+Operation find_operation(std::string_view name) {
+  for (const auto& [operation_name, operation] : kOperations) {
+    if (operation_name == name) return operation;
+  }
+  return nullptr;
+}
+
+void handle(std::string_view target, std::string_view body, Context& context, Reply reply) {
+  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
+    return reply(ApiError::unknown_operation());
+  }
+  Operation operation = find_operation(target.substr(kTargetPrefix.size()));
+  if (!operation) return reply(ApiError::unknown_operation());
+  auto request = parse_request(body);
+  if (!request) return fail(reply, request.status());
+  operation(*request, context, std::move(reply));
+}
+
+}  // namespace eddy::api::dynamodb

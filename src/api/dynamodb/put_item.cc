@@ -1,0 +1,47 @@
+// PutItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+#include "api/dynamodb/item_write.h"
+#include "api/dynamodb/operations.h"
+
+namespace eddy::api::dynamodb {
+
+Result<ParsedWrite> parse_put(const Json& request, Context& context) {
+  ParsedWrite put;
+  EDDY_ASSIGN_OR_RETURN(put.response.table, read_table_name(request));
+  EDDY_ASSIGN_OR_RETURN(auto item, read_item(request, "Item"));
+  if (!item) {
+    ConstraintErrors errors;
+    errors.add_null("item");
+    return errors.status();
+  }
+  EDDY_ASSIGN_OR_RETURN(put.response.return_values,
+                        read_return_values(request, "PutItem",
+                                           {ReturnValues::kNone, ReturnValues::kAllOld}));
+  EDDY_ASSIGN_OR_RETURN(put.response.old_on_condition_failure,
+                        read_return_old_on_condition_failure(request));
+  EDDY_ASSIGN_OR_RETURN(put.response.capacity, read_capacity_detail(request));
+
+  EDDY_RETURN_IF_ERROR(expr::check_not_mixed(present_members(request, {"Expected", "ConditionalOperator"}),
+                                             present_members(request, {"ConditionExpression"})));
+  if (!find_member(request, "ConditionExpression")) {
+    EDDY_RETURN_IF_ERROR(refuse_unused_bindings(request, "ConditionExpression is null"));
+  }
+  EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(request));
+  EDDY_ASSIGN_OR_RETURN(auto condition, read_write_condition(context, request, bindings));
+  EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
+
+  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, put.response.table));
+  EDDY_RETURN_IF_ERROR(model::validate_item(*item, table.key_schema));
+  storage::ItemWrite write;
+  write.table = put.response.table;
+  write.key = model::extract_key(*item, table.key_schema);
+  write.mutation = storage::Put{std::move(*item)};
+  write.condition = condition_fn(std::move(condition));
+  put.write = std::move(write);
+  return put;
+}
+
+void put_item(const Json& request, Context& context, Reply reply) {
+  submit_item_write(context, parse_put(request, context), std::move(reply));
+}
+
+}  // namespace eddy::api::dynamodb

@@ -1,0 +1,146 @@
+#include "api/json.h"
+
+#include <fmt/format.h>
+#include <rapidjson/error/en.h>
+
+#include <cmath>
+
+namespace eddy::api {
+
+namespace {
+
+const char* json_type_name(const Json& value) {
+  // The names AWS's deserializer uses in its SerializationException messages.
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "NULL_VALUE";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "BOOLEAN_VALUE";
+    case rapidjson::kObjectType:
+      return "START_OBJECT";
+    case rapidjson::kArrayType:
+      return "START_ARRAY";
+    case rapidjson::kStringType:
+      return "STRING_VALUE";
+    case rapidjson::kNumberType:
+      return "NUMBER_VALUE";
+  }
+  return "VALUE";
+}
+
+Status wrong_type(const Json& value, std::string_view /*name*/, std::string_view expected) {
+  return Status::serialization(
+      fmt::format("{} cannot be converted to {}", json_type_name(value), expected));
+}
+
+}  // namespace
+
+Result<rapidjson::Document> parse_request(std::string_view body) {
+  rapidjson::Document document;
+  // An empty body is an empty request, as AWS treats it.
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    document.SetObject();
+    return document;
+  }
+  document.Parse(body.data(), body.size());
+  if (document.HasParseError()) {
+    return Status::serialization(
+        fmt::format("Malformed JSON at offset {}: {}", document.GetErrorOffset(),
+                    rapidjson::GetParseError_En(document.GetParseError())));
+  }
+  if (!document.IsObject()) {
+    return Status::serialization("Start of structure or map expected, found " +
+                                 std::string(json_type_name(document)));
+  }
+  return document;
+}
+
+const Json* find_member(const Json& object, std::string_view name) {
+  auto it = object.FindMember(
+      rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+Result<std::optional<std::string>> get_string(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  if (!value) return std::optional<std::string>();
+  if (!value->IsString()) return wrong_type(*value, name, "String");
+  return std::optional<std::string>(std::string(value->GetString(), value->GetStringLength()));
+}
+
+Result<std::optional<int64_t>> get_integer(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  if (!value) return std::optional<int64_t>();
+  if (value->IsInt64()) return std::optional<int64_t>(value->GetInt64());
+  if (value->IsUint64()) return std::optional<int64_t>(INT64_MAX);  // beyond any limit
+  if (value->IsDouble()) {
+    double d = value->GetDouble();
+    if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return std::optional<int64_t>(int64_t(d));
+  }
+  return wrong_type(*value, name, "Integer");
+}
+
+Result<std::optional<bool>> get_bool(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  if (!value) return std::optional<bool>();
+  if (!value->IsBool()) return wrong_type(*value, name, "Boolean");
+  return std::optional<bool>(value->GetBool());
+}
+
+Result<const Json*> get_object(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  if (value && !value->IsObject()) return wrong_type(*value, name, "a structure or map");
+  return value;
+}
+
+Result<const Json*> get_array(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  if (value && !value->IsArray()) return wrong_type(*value, name, "a list");
+  return value;
+}
+
+Result<std::optional<std::vector<std::string>>> get_string_list(const Json& object,
+                                                                std::string_view name) {
+  EDDY_ASSIGN_OR_RETURN(const Json* array, get_array(object, name));
+  if (!array) return std::optional<std::vector<std::string>>();
+  std::vector<std::string> strings;
+  strings.reserve(array->Size());
+  for (const auto& element : array->GetArray()) {
+    EDDY_RETURN_IF_ERROR(expect_string(element, name));
+    strings.emplace_back(element.GetString(), element.GetStringLength());
+  }
+  return std::optional<std::vector<std::string>>(std::move(strings));
+}
+
+Result<std::optional<std::vector<std::pair<std::string, std::string>>>> get_string_map(
+    const Json& object, std::string_view name) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EDDY_ASSIGN_OR_RETURN(const Json* map, get_object(object, name));
+  if (!map) return std::optional<Pairs>();
+  Pairs pairs;
+  for (const auto& member : map->GetObject()) {
+    EDDY_RETURN_IF_ERROR(expect_string(member.value, name));
+    pairs.emplace_back(std::string(member.name.GetString(), member.name.GetStringLength()),
+                       std::string(member.value.GetString(), member.value.GetStringLength()));
+  }
+  return std::optional<Pairs>(std::move(pairs));
+}
+
+Status expect_object(const Json& value, std::string_view what) {
+  if (!value.IsObject()) return wrong_type(value, what, "a structure or map");
+  return {};
+}
+
+Status expect_string(const Json& value, std::string_view what) {
+  if (!value.IsString()) return wrong_type(value, what, "String");
+  return {};
+}
+
+void write_double(JsonWriter& writer, double value) {
+  // DynamoDB writes capacity units as 1.0 or 0.5; RapidJSON's Double() does the same.
+  writer.Double(value);
+}
+
+}  // namespace eddy::api

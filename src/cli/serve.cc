@@ -1,0 +1,127 @@
+#include "cli/serve.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "api/dynamodb/operation.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "storage/engine.h"
+
+namespace eddy::cli {
+
+namespace {
+
+// "HOST:PORT", "[v6]:PORT" or ":PORT".
+bool split_listen(const std::string& listen, std::string& host, uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "127.0.0.1";
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  const unsigned long value = std::stoul(port_text);
+  if (value > 65535) return false;
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  http::ServerOptions server_options;
+  if (!split_listen(options.listen, server_options.host, server_options.port)) {
+    std::fprintf(stderr, "eddy serve: --listen must be HOST:PORT, not '%s'\n", options.listen.c_str());
+    return 2;
+  }
+  server_options.threads = options.threads;
+  if (options.account_id.size() != 12 ||
+      options.account_id.find_first_not_of("0123456789") != std::string::npos) {
+    std::fprintf(stderr, "eddy serve: --account-id must be 12 digits\n");
+    return 2;
+  }
+
+  http::RouterOptions router_options;
+  if (options.credentials_file) {
+    auto credentials = http::Credentials::load(*options.credentials_file);
+    if (!credentials) {
+      std::fprintf(stderr, "eddy serve: %s\n", credentials.status().message().c_str());
+      return 2;
+    }
+    router_options.credentials = std::move(*credentials);
+  } else if (!is_loopback(server_options.host)) {
+    std::fprintf(stderr,
+                 "eddy serve: warning: listening on %s without --credentials: anyone who can "
+                 "reach this address can read and change every table\n",
+                 server_options.host.c_str());
+  }
+
+  storage::EngineOptions engine_options;
+  engine_options.path = options.data_dir;
+  if (options.in_memory) {
+    engine_options.durability = storage::Durability::kInMemory;
+  } else if (options.durability == "sync") {
+    engine_options.durability = storage::Durability::kSync;
+  } else if (options.durability == "async") {
+    engine_options.durability = storage::Durability::kAsync;
+  } else {
+    std::fprintf(stderr, "eddy serve: --durability must be sync or async\n");
+    return 2;
+  }
+  auto engine = storage::Engine::open(engine_options);
+  if (!engine) {
+    std::fprintf(stderr, "eddy serve: cannot open %s: %s\n", options.data_dir.c_str(),
+                 engine.status().message().c_str());
+    return 1;
+  }
+
+  api::dynamodb::Settings settings;
+  settings.region = options.region;
+  settings.account_id = options.account_id;
+  api::dynamodb::Context dynamodb(**engine, settings);
+  http::Router router(dynamodb, std::move(router_options));
+  http::Server server(router, server_options);
+  auto bound = server.listen();
+  if (!bound) {
+    std::fprintf(stderr, "eddy serve: %s\n", bound.status().message().c_str());
+    return 1;
+  }
+  // DescribeEndpoints answers with the address actually bound.
+  const_cast<std::string&>(dynamodb.settings.endpoint_address) = *bound;
+
+  std::printf("eddy %s serving\n", EDDY_VERSION);
+  std::printf("  endpoint: http://%s\n", bound->c_str());
+  if (options.in_memory) {
+    std::printf("  data dir: none (--in-memory: everything is lost on exit)\n");
+  } else {
+    std::printf("  data dir: %s (durability %s)\n", options.data_dir.c_str(),
+                options.durability.c_str());
+  }
+  std::printf("  region: %s, account: %s, SigV4: %s\n", options.region.c_str(),
+              options.account_id.c_str(),
+              options.credentials_file ? "verified" : "not checked (any credentials accepted)");
+  std::printf("  APIs: DynamoDB (POST / with X-Amz-Target), GET /health\n");
+  std::printf("  deployed: %s\n", options.no_stack
+                                      ? "nothing (--no-stack)"
+                                      : "nothing yet: the built-in notes stack is not part of this "
+                                        "version; create tables through the DynamoDB API");
+  std::printf("ready\n");
+  std::fflush(stdout);
+
+  server.run(/*handle_signals=*/true);
+  std::printf("eddy: stopped accepting, in-flight requests finished; closing the data store\n");
+  std::fflush(stdout);
+  engine->reset();  // completes every acknowledged write and closes RocksDB
+  return 0;
+}
+
+}  // namespace eddy::cli

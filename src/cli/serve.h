@@ -1,0 +1,24 @@
+// `eddy serve`: the flags and the server's life (open the engine, listen, serve, drain, close).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace eddy::cli {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8000";
+  std::string data_dir = "./eddy-data";
+  bool in_memory = false;
+  std::string durability = "sync";
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  bool no_stack = false;
+  std::optional<std::string> credentials_file;
+  unsigned threads = 0;
+};
+
+// Runs the server until SIGINT or SIGTERM. Returns the process exit code.
+int serve(const ServeOptions& options);
+
+}  // namespace eddy::cli

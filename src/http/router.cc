@@ -1,0 +1,101 @@
+#include "http/router.h"
+
+#include <zlib.h>
+
+#include "common/random.h"
+
+namespace eddy::http {
+
+namespace {
+
+constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+
+std::string request_id() {
+  // DynamoDB's request ids are 52 upper-case base32 characters; any unique token will do for
+  // clients, which only log it.
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const std::string bytes = random_bytes(52);
+  std::string id(52, 'A');
+  for (size_t i = 0; i < id.size(); ++i) id[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) % 32];
+  return id;
+}
+
+Response json_message(int status, std::string_view message) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("content-type", "application/json");
+  response.body = std::string(R"({"message":")").append(message).append("\"}");
+  return response;
+}
+
+}  // namespace
+
+const std::string* Request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+Router::Router(api::dynamodb::Context& dynamodb, RouterOptions options)
+    : dynamodb_(dynamodb), options_(std::move(options)) {}
+
+Response Router::aws_json(int status, std::string body) {
+  Response response;
+  response.status = status;
+  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
+                          static_cast<uInt>(body.size()));
+  response.headers.emplace_back("content-type", "application/x-amz-json-1.0");
+  response.headers.emplace_back("x-amzn-requestid", request_id());
+  response.headers.emplace_back("x-amz-crc32", std::to_string(crc));
+  response.body = std::move(body);
+  return response;
+}
+
+Response Router::aws_error(const api::ApiError& error) {
+  return aws_json(error.http_status, error.body());
+}
+
+void Router::handle(const Request& request, Respond respond) {
+  std::string_view path = request.target;
+  path = path.substr(0, path.find('?'));
+  if (path == "/health") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      return respond(json_message(405, "Method Not Allowed"));
+    }
+    Response response;
+    response.headers.emplace_back("content-type", "application/json");
+    response.body = R"({"status":"ok"})";
+    return respond(std::move(response));
+  }
+  if (path == "/" && request.header("x-amz-target")) return handle_aws_json(request, std::move(respond));
+  if (path == "/" && request.method == "POST") {
+    return respond(aws_error(api::ApiError::unknown_operation()));
+  }
+  // What an API Gateway REST API answers for a path it has no route for.
+  respond(json_message(403, "Missing Authentication Token"));
+}
+
+void Router::handle_aws_json(const Request& request, Respond respond) {
+  if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
+  if (options_.credentials) {
+    SignedRequest signed_request{request.method, request.target, request.headers, request.body};
+    if (auto error = verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms())) {
+      return respond(aws_error(*error));
+    }
+  }
+  const std::string& target = *request.header("x-amz-target");
+  if (target.rfind(kDynamoDbPrefix, 0) == 0) {
+    api::dynamodb::handle(target, request.body, dynamodb_,
+                          [respond = std::move(respond)](api::dynamodb::Outcome outcome) {
+                            if (auto* body = std::get_if<std::string>(&outcome)) {
+                              return respond(aws_json(200, std::move(*body)));
+                            }
+                            respond(aws_error(std::get<api::ApiError>(outcome)));
+                          });
+    return;
+  }
+  respond(aws_error(api::ApiError::unknown_operation()));
+}
+
+}  // namespace eddy::http

@@ -1,0 +1,256 @@
+#include "http/server.h"
+
+// Boost 1.74's awaitable.hpp needs <utility> first under g++ 12 (DESIGN "Toolchain notes").
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace eddy::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the next request (touched only on the connection's strand)
+};
+
+// Runs the router and resumes the coroutine on its own executor with the response. The work
+// guard keeps the io_context running while the engine completes the request.
+template <typename Token>
+auto async_handle(Router& router, const Request& request, Token&& token) {
+  return asio::async_initiate<Token, void(Response)>(
+      [&router, &request](auto handler) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto work = std::make_shared<asio::executor_work_guard<decltype(executor)>>(executor);
+        router.handle(request, [shared, work](Response response) {
+          asio::post(work->get_executor(),
+                     [shared, work, response = std::move(response)]() mutable {
+                       (*shared)(std::move(response));
+                     });
+        });
+      },
+      token);
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(Router& router, ServerOptions options) : router(router), options(std::move(options)) {}
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  asio::awaitable<void> write_simple(Connection& connection, bhttp::status status,
+                                     std::string body, unsigned version);
+  void begin_stop();
+
+  Router& router;
+  const ServerOptions options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::optional<asio::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  mutable std::mutex mu;
+  std::set<std::shared_ptr<Connection>> connections;
+};
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    beast::error_code ec;
+    auto strand = asio::make_strand(ioc);
+    tcp::socket socket = co_await acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) co_return;
+      // Out of file descriptors and the like: the listener stays up and retries.
+      asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(mu);
+      connections.insert(connection);
+    }
+    asio::co_spawn(strand, session(connection), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::write_simple(Connection& connection, bhttp::status status,
+                                                 std::string body, unsigned version) {
+  bhttp::response<bhttp::string_body> response{status, version};
+  response.set(bhttp::field::content_type, "application/json");
+  response.body() = std::move(body);
+  response.keep_alive(false);
+  response.prepare_payload();
+  beast::error_code ec;
+  connection.stream.expires_after(options.request_timeout);
+  co_await bhttp::async_write(connection.stream, response,
+                              asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
+  auto& stream = connection->stream;
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  while (!stopping) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    connection->idle = true;
+    stream.expires_after(options.idle_timeout);
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    connection->idle = false;
+    if (ec == bhttp::error::header_limit) {
+      co_await write_simple(*connection, bhttp::status::request_header_fields_too_large,
+                            R"({"message":"Request header fields too large"})", 11);
+      break;
+    }
+    if (ec) break;  // closed by the client, idle timeout, or shutdown
+    const unsigned version = parser.get().version();
+    if (parser.get()[bhttp::field::expect] == "100-continue") {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+      co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+    }
+    stream.expires_after(options.request_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::body_limit) {
+      co_await write_simple(*connection, bhttp::status::payload_too_large,
+                            R"({"message":"Request body too large: the limit is 16 MB"})", version);
+      break;
+    }
+    if (ec) break;
+
+    auto message = parser.release();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.headers.reserve(16);
+    for (const auto& field : message) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      request.headers.emplace_back(lower({name.data(), name.size()}),
+                                   std::string(value.data(), value.size()));
+    }
+    request.body = std::move(message.body());
+
+    Response response = co_await async_handle(router, request, asio::use_awaitable);
+
+    bhttp::response<bhttp::string_body> reply{static_cast<bhttp::status>(response.status), version};
+    for (auto& [name, value] : response.headers) reply.set(name, value);
+    reply.body() = std::move(response.body);
+    reply.keep_alive(message.keep_alive() && !stopping);
+    reply.prepare_payload();
+    stream.expires_after(options.request_timeout);
+    co_await bhttp::async_write(stream, reply, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !reply.keep_alive()) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.close();
+  std::lock_guard lock(mu);
+  connections.erase(connection);
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  asio::post(ioc, [this] {
+    beast::error_code ec;
+    acceptor.close(ec);
+    // A pending signal wait would keep the io_context running.
+    if (signals) signals->cancel(ec);
+    std::lock_guard lock(mu);
+    for (const auto& connection : connections) {
+      // Only connections waiting for a request are closed; the others finish theirs first.
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (connection->idle) connection->stream.cancel();
+      });
+    }
+  });
+}
+
+Server::Server(Router& router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(router, std::move(options))) {}
+
+Server::~Server() = default;
+
+Result<std::string> Server::listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Status::validation("invalid listen address: " + impl_->options.host);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::io_error("cannot listen on " + impl_->options.host + ":" +
+                            std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  auto bound = acceptor.local_endpoint();
+  std::string host = bound.address().to_string();
+  if (bound.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(bound.port());
+}
+
+void Server::run(bool handle_signals) {
+  auto& impl = *impl_;
+  if (handle_signals) {
+    impl.signals.emplace(impl.ioc, SIGINT, SIGTERM);
+    impl.signals->async_wait([this](const beast::error_code& ec, int) {
+      if (!ec) stop();
+    });
+  }
+  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  unsigned threads = impl.options.threads ? impl.options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& thread : pool) thread.join();
+}
+
+void Server::stop() { impl_->begin_stop(); }
+
+size_t Server::connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->connections.size();
+}
+
+}  // namespace eddy::http

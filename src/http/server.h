@@ -1,0 +1,51 @@
+// The HTTP/1.1 server: Boost.Beast over Asio, one coroutine per connection, keep-alive, a
+// thread per core. This file pair is the only one that includes Beast (it is slow to compile);
+// everything a request means is in router.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/router.h"
+
+namespace eddy::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;  // 0: any free port
+  unsigned threads = 0;  // 0: one per core
+  // DynamoDB's request size limit; a larger body is answered 413 and the connection closed.
+  size_t body_limit = 16 << 20;
+  size_t header_limit = 64 << 10;
+  // A keep-alive connection waiting for its next request is closed after this long.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // Reading a request once it began, and writing its response, must finish within this.
+  std::chrono::milliseconds request_timeout{60'000};
+};
+
+class Server {
+ public:
+  Server(Router& router, ServerOptions options);
+  ~Server();
+
+  // Binds and listens. Returns the address bound ("127.0.0.1:8000"), which tells the port
+  // chosen for port 0.
+  Result<std::string> listen();
+  // Serves until stop() or, when `handle_signals`, SIGINT or SIGTERM: then stops accepting,
+  // lets the requests in flight finish, closes idle connections, and returns.
+  void run(bool handle_signals);
+  // Thread-safe; may be called before run().
+  void stop();
+
+  // Connections open now (for /metrics and tests).
+  size_t connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eddy::http
