@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serve_command->add_option("--threads", serve.threads, "Server threads (0: one per core)")
       ->capture_default_str();
+  serve_command->add_option("--idle-timeout", serve.idle_timeout,
+                            "Close keep-alive connections idle this long (e.g. 60s)")
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (version) {

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "api/dynamodb/operation.h"
+#include "common/duration.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "storage/engine.h"
@@ -31,6 +34,16 @@ bool split_listen(const std::string& listen, std::string& host, uint16_t& port) 
   return true;
 }
 
+// Each keep-alive connection holds a descriptor; the default soft limit (1024) would cap the
+// server near a thousand clients, so it is raised to the hard limit.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -44,6 +57,14 @@ int serve(const ServeOptions& options) {
     return 2;
   }
   server_options.threads = options.threads;
+  auto idle_timeout = parse_duration_ms(options.idle_timeout);
+  if (!idle_timeout || *idle_timeout == 0) {
+    std::fprintf(stderr, "eddy serve: --idle-timeout: %s\n",
+                 idle_timeout ? "must be more than 0" : idle_timeout.status().message().c_str());
+    return 2;
+  }
+  server_options.idle_timeout = std::chrono::milliseconds(*idle_timeout);
+  raise_file_limit();
   if (options.account_id.size() != 12 ||
       options.account_id.find_first_not_of("0123456789") != std::string::npos) {
     std::fprintf(stderr, "eddy serve: --account-id must be 12 digits\n");

@@ -16,6 +16,7 @@ struct ServeOptions {
   bool no_stack = false;
   std::optional<std::string> credentials_file;
   unsigned threads = 0;
+  std::string idle_timeout = "60s";  // keep-alive connections idle this long are closed
 };
 
 // Runs the server until SIGINT or SIGTERM. Returns the process exit code.

@@ -36,6 +36,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+constexpr const char* kBodyTooLarge = R"({"message":"Request body too large: the limit is 16 MB"})";
+
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
@@ -74,6 +76,7 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  asio::awaitable<void> linger(Connection& connection);
   asio::awaitable<void> write_simple(Connection& connection, bhttp::status status,
                                      std::string body, unsigned version);
   void begin_stop();
@@ -123,6 +126,22 @@ asio::awaitable<void> Server::Impl::write_simple(Connection& connection, bhttp::
                               asio::redirect_error(asio::use_awaitable, ec));
 }
 
+asio::awaitable<void> Server::Impl::linger(Connection& connection) {
+  // Closing with unread input makes the kernel send a reset, which can destroy the error
+  // response before the client reads it. So: stop sending, then read and drop what the client
+  // is still sending, for a bounded time.
+  beast::error_code ec;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connection.stream.expires_after(std::chrono::seconds(5));
+  std::vector<char> sink(64 << 10);
+  for (size_t drained = 0; drained < (64u << 20);) {
+    size_t n = co_await connection.stream.async_read_some(
+        asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    drained += n;
+  }
+}
+
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
   auto& stream = connection->stream;
   beast::flat_buffer buffer;
@@ -139,6 +158,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     if (ec == bhttp::error::header_limit) {
       co_await write_simple(*connection, bhttp::status::request_header_fields_too_large,
                             R"({"message":"Request header fields too large"})", 11);
+      co_await linger(*connection);
+      break;
+    }
+    if (ec == bhttp::error::body_limit) {  // a Content-Length over the limit
+      co_await write_simple(*connection, bhttp::status::payload_too_large, kBodyTooLarge, 11);
+      co_await linger(*connection);
       break;
     }
     if (ec) break;  // closed by the client, idle timeout, or shutdown
@@ -150,9 +175,9 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     }
     stream.expires_after(options.request_timeout);
     co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == bhttp::error::body_limit) {
-      co_await write_simple(*connection, bhttp::status::payload_too_large,
-                            R"({"message":"Request body too large: the limit is 16 MB"})", version);
+    if (ec == bhttp::error::body_limit) {  // a chunked body that grew over the limit
+      co_await write_simple(*connection, bhttp::status::payload_too_large, kBodyTooLarge, version);
+      co_await linger(*connection);
       break;
     }
     if (ec) break;
