@@ -70,7 +70,8 @@ void check_table_name(const std::optional<std::string>& name, std::string_view m
   }
 }
 
-Result<std::string> read_table_name(const Json& request, TableNameCheck check) {
+Result<std::string> read_table_name(const Json& request, TableNameCheck check,
+                                    ConstraintErrors* collected) {
   EDDY_ASSIGN_OR_RETURN(auto name, get_string(request, "TableName"));
   if (!name) {
     return Status::validation(
@@ -79,6 +80,10 @@ Result<std::string> read_table_name(const Json& request, TableNameCheck check) {
   if (check == TableNameCheck::kTableOperation && (name->size() < 3 || name->size() > 255)) {
     return Status::validation(
         "TableName must be at least 3 characters long and at most 255 characters long");
+  }
+  if (collected) {
+    check_table_name(name, "tableName", *collected);
+    return std::move(*name);
   }
   ConstraintErrors errors;
   check_table_name(name, "tableName", errors);

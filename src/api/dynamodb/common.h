@@ -41,8 +41,11 @@ void check_table_name(const std::optional<std::string>& name, std::string_view m
 // A required TableName member, checked. CreateTable, DescribeTable and DeleteTable report a bad
 // length with their own message (docs/research/dynamodb-api.md §2).
 enum class TableNameCheck { kItemOperation, kTableOperation };
+// With `collected`, a bad pattern is added there (to be reported with the request's other
+// constraint errors) instead of failing at once.
 Result<std::string> read_table_name(const Json& request,
-                                    TableNameCheck check = TableNameCheck::kItemOperation);
+                                    TableNameCheck check = TableNameCheck::kItemOperation,
+                                    ConstraintErrors* collected = nullptr);
 
 // The table, or ResourceNotFoundException: "Requested resource not found" for item operations,
 // with ": Table: <name> not found" for table operations (`name_in_message`).

@@ -26,9 +26,10 @@ std::string uuid_v4() {
 
 Result<storage::TableSpec> parse(const Json& request) {
   storage::TableSpec spec;
-  EDDY_ASSIGN_OR_RETURN(spec.name, read_table_name(request, TableNameCheck::kTableOperation));
-
   ConstraintErrors errors;
+  EDDY_ASSIGN_OR_RETURN(spec.name,
+                        read_table_name(request, TableNameCheck::kTableOperation, &errors));
+
   EDDY_ASSIGN_OR_RETURN(const Json* definitions_json, get_array(request, "AttributeDefinitions"));
   EDDY_ASSIGN_OR_RETURN(const Json* key_schema_json, get_array(request, "KeySchema"));
   if (!definitions_json) errors.add_null("attributeDefinitions");

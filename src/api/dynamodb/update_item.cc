@@ -91,6 +91,9 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
       [update, key = write.key,
        schema = table.key_schema](const model::Item* current) -> Result<std::optional<model::Item>> {
         EDDY_ASSIGN_OR_RETURN(auto outcome, expr::apply_update(*update, current, key));
+        if (model::item_size(outcome.item) > model::kMaxItemBytes) {
+          return Status::validation("Item size to update has exceeded the maximum allowed size");
+        }
         EDDY_RETURN_IF_ERROR(model::validate_item(outcome.item, schema));
         return std::optional<model::Item>(std::move(outcome.item));
       }};
