@@ -1,5 +1,8 @@
 #include "api/dynamodb/item_reads.h"
 
+#include <algorithm>
+#include <variant>
+
 #include "expr/evaluator.h"
 
 namespace eddy::api::dynamodb {
@@ -97,6 +100,74 @@ Status read_filter_and_projection(const Json& request, Context& context, expr::B
     return Status::validation("1 validation error detected: " + selected.message());
   }
   return selected;
+}
+
+namespace {
+
+// The first top-level attribute named by an operand or condition that is in `keys`.
+const std::string* find_key_attribute(const expr::Operand& operand,
+                                      const std::vector<std::string>& keys);
+
+const std::string* find_key_attribute(const expr::Condition& condition,
+                                      const std::vector<std::string>& keys) {
+  auto in_operands = [&](const std::vector<expr::Operand>& operands) -> const std::string* {
+    for (const auto& operand : operands) {
+      if (auto* name = find_key_attribute(operand, keys)) return name;
+    }
+    return nullptr;
+  };
+  return std::visit(
+      [&](const auto& node) -> const std::string* {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, expr::Comparison>) {
+          return in_operands({node.lhs, node.rhs});
+        } else if constexpr (std::is_same_v<T, expr::Between>) {
+          return in_operands({node.value, node.low, node.high});
+        } else if constexpr (std::is_same_v<T, expr::In>) {
+          if (auto* name = find_key_attribute(node.value, keys)) return name;
+          return in_operands(node.candidates);
+        } else if constexpr (std::is_same_v<T, expr::ConditionFunction>) {
+          return in_operands(node.args);
+        } else if constexpr (std::is_same_v<T, expr::Not>) {
+          return find_key_attribute(*node.operand, keys);
+        } else {  // And, Or
+          if (auto* name = find_key_attribute(*node.lhs, keys)) return name;
+          return find_key_attribute(*node.rhs, keys);
+        }
+      },
+      condition.v);
+}
+
+const std::string* find_key_attribute(const expr::Operand& operand,
+                                      const std::vector<std::string>& keys) {
+  if (const auto* path = std::get_if<expr::Path>(&operand.v)) {
+    if (path->elements.empty()) return nullptr;
+    auto it = std::find(keys.begin(), keys.end(), path->elements.front().name);
+    return it == keys.end() ? nullptr : &*it;
+  }
+  if (const auto* call = std::get_if<expr::FunctionCall>(&operand.v)) {
+    for (const auto& arg : call->args) {
+      if (auto* name = find_key_attribute(arg, keys)) return name;
+    }
+  }
+  if (const auto* arithmetic = std::get_if<expr::Arithmetic>(&operand.v)) {
+    if (auto* name = find_key_attribute(*arithmetic->lhs, keys)) return name;
+    return find_key_attribute(*arithmetic->rhs, keys);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status check_filter_avoids_keys(const expr::Condition& filter, const model::KeySchema& schema) {
+  std::vector<std::string> keys{schema.partition.name};
+  if (schema.sort) keys.push_back(schema.sort->name);
+  if (const std::string* name = find_key_attribute(filter, keys)) {
+    return Status::validation(
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: " +
+        *name);
+  }
+  return {};
 }
 
 std::string item_read_response(const storage::Page& page, const ItemReadRequest& read) {

@@ -35,6 +35,10 @@ Status check_select(const Json& request, const ItemReadRequest& read, bool has_p
 Status read_filter_and_projection(const Json& request, Context& context, expr::Bindings& bindings,
                                   std::string_view legacy_member, ItemReadRequest& read);
 
+// Query's FilterExpression may not name key attributes
+// ("Filter Expression can only contain non-primary key attributes: Primary key attribute: pk").
+Status check_filter_avoids_keys(const expr::Condition& filter, const model::KeySchema& schema);
+
 // The response for one page of items read.
 std::string item_read_response(const storage::Page& page, const ItemReadRequest& read);
 

@@ -35,6 +35,10 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
   EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
+  // QueryFilter may name key attributes; FilterExpression may not.
+  if (read.filter && find_member(request, "FilterExpression")) {
+    EDDY_RETURN_IF_ERROR(check_filter_avoids_keys(*read.filter, table.key_schema));
+  }
   expr::KeyRange range;
   if (key_condition) {
     EDDY_ASSIGN_OR_RETURN(range, expr::compile_key_condition(*key_condition, table.key_schema));

@@ -216,6 +216,10 @@ TEST_F(DynamoDbTest, QueryPagesWithLimitAndDirection) {
   auto rest = ok("Query",
                  R"({"TableName":"notes","KeyConditionExpression":"pk = :p AND sk > :one","ScanIndexForward":false,"ExclusiveStartKey":{"pk":{"S":"p"},"sk":{"N":"4"}},"FilterExpression":"odd = :t","ExpressionAttributeValues":{":p":{"S":"p"},":one":{"N":"1"},":t":{"BOOL":true}},"Select":"COUNT"})");
   EXPECT_EQ(rest.body, R"({"Count":1,"ScannedCount":2})");
+  EXPECT_EQ(error("Query",
+                  R"({"TableName":"notes","KeyConditionExpression":"pk = :p","FilterExpression":"odd = :t OR size(sk) > :one","ExpressionAttributeValues":{":p":{"S":"p"},":t":{"BOOL":true},":one":{"N":"1"}}})"),
+            "ValidationException: Filter Expression can only contain non-primary key attributes: "
+            "Primary key attribute: sk");
   EXPECT_EQ(error("Query", R"({"TableName":"notes"})"),
             "ValidationException: Either the KeyConditions or KeyConditionExpression parameter "
             "must be specified in the request.");
