@@ -57,8 +57,8 @@ Result<rapidjson::Document> parse_request(std::string_view body) {
 }
 
 const Json* find_member(const Json& object, std::string_view name) {
-  auto it = object.FindMember(
-      rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  auto it = object.FindMember(rapidjson::Value(
+      rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
   if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }

@@ -1,6 +1,6 @@
 // eddy: the command line (`eddy serve`, `eddy --version`). Flags are parsed by CLI11.
-#include <CLI/CLI.hpp>
 #include <rocksdb/version.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -14,27 +14,31 @@ int main(int argc, char** argv) {
 
   eddy::cli::ServeOptions serve;
   CLI::App* serve_command = app.add_subcommand("serve", "Run the server");
-  serve_command->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
+  serve_command
+      ->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   auto* data_dir = serve_command->add_option("--data-dir", serve.data_dir, "Where the data lives")
                        ->capture_default_str();
   serve_command->add_flag("--in-memory", serve.in_memory, "Keep no files; lose everything on exit")
       ->excludes(data_dir);
-  serve_command->add_option("--durability", serve.durability,
-                            "sync: acknowledged writes are on disk; async: in the OS page cache")
+  serve_command
+      ->add_option("--durability", serve.durability,
+                   "sync: acknowledged writes are on disk; async: in the OS page cache")
       ->check(CLI::IsMember({"sync", "async"}))
       ->capture_default_str();
   serve_command->add_option("--region", serve.region, "The region in ARNs")->capture_default_str();
   serve_command->add_option("--account-id", serve.account_id, "The account id in ARNs")
       ->capture_default_str();
   serve_command->add_flag("--no-stack", serve.no_stack, "Serve the bare APIs, deploy no stack");
-  serve_command->add_option("--credentials", serve.credentials_file,
-                            "File of 'ACCESS_KEY_ID SECRET' lines: verify SigV4 signatures")
+  serve_command
+      ->add_option("--credentials", serve.credentials_file,
+                   "File of 'ACCESS_KEY_ID SECRET' lines: verify SigV4 signatures")
       ->check(CLI::ExistingFile);
   serve_command->add_option("--threads", serve.threads, "Server threads (0: one per core)")
       ->capture_default_str();
-  serve_command->add_option("--idle-timeout", serve.idle_timeout,
-                            "Close keep-alive connections idle this long (e.g. 60s)")
+  serve_command
+      ->add_option("--idle-timeout", serve.idle_timeout,
+                   "Close keep-alive connections idle this long (e.g. 60s)")
       ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

@@ -21,7 +21,8 @@ bool split_listen(const std::string& listen, std::string& host, uint16_t& port) 
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
   host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "127.0.0.1";
   const std::string port_text = listen.substr(colon + 1);
   if (port_text.empty() || port_text.size() > 5 ||
@@ -53,7 +54,8 @@ bool is_loopback(const std::string& host) {
 int serve(const ServeOptions& options) {
   http::ServerOptions server_options;
   if (!split_listen(options.listen, server_options.host, server_options.port)) {
-    std::fprintf(stderr, "eddy serve: --listen must be HOST:PORT, not '%s'\n", options.listen.c_str());
+    std::fprintf(stderr, "eddy serve: --listen must be HOST:PORT, not '%s'\n",
+                 options.listen.c_str());
     return 2;
   }
   server_options.threads = options.threads;

@@ -16,7 +16,8 @@ std::string request_id() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   const std::string bytes = random_bytes(52);
   std::string id(52, 'A');
-  for (size_t i = 0; i < id.size(); ++i) id[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) % 32];
+  for (size_t i = 0; i < id.size(); ++i)
+    id[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) % 32];
   return id;
 }
 
@@ -68,7 +69,8 @@ void Router::handle(const Request& request, Respond respond) {
     response.body = R"({"status":"ok"})";
     return respond(std::move(response));
   }
-  if (path == "/" && request.header("x-amz-target")) return handle_aws_json(request, std::move(respond));
+  if (path == "/" && request.header("x-amz-target"))
+    return handle_aws_json(request, std::move(respond));
   if (path == "/" && request.method == "POST") {
     return respond(aws_error(api::ApiError::unknown_operation()));
   }
@@ -80,7 +82,8 @@ void Router::handle_aws_json(const Request& request, Respond respond) {
   if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
   if (options_.credentials) {
     SignedRequest signed_request{request.method, request.target, request.headers, request.body};
-    if (auto error = verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms())) {
+    if (auto error =
+            verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms())) {
       return respond(aws_error(*error));
     }
   }

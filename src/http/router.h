@@ -20,7 +20,7 @@ namespace eddy::http {
 
 struct Request {
   std::string method;
-  std::string target;  // path and query, as sent
+  std::string target;                                        // path and query, as sent
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
 

@@ -65,7 +65,8 @@ auto async_handle(Router& router, const Request& request, Token&& token) {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -77,8 +78,8 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<void> linger(Connection& connection);
-  asio::awaitable<void> write_simple(Connection& connection, bhttp::status status,
-                                     std::string body, unsigned version);
+  asio::awaitable<void> write_simple(Connection& connection, bhttp::status status, std::string body,
+                                     unsigned version);
   void begin_stop();
 
   Router& router;
@@ -95,7 +96,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
     beast::error_code ec;
     auto strand = asio::make_strand(ioc);
-    tcp::socket socket = co_await acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) co_return;
       // Out of file descriptors and the like: the listener stays up and retries.
@@ -174,7 +176,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
       if (ec) break;
     }
     stream.expires_after(options.request_timeout);
-    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await bhttp::async_read(stream, buffer, parser,
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec == bhttp::error::body_limit) {  // a chunked body that grew over the limit
       co_await write_simple(*connection, bhttp::status::payload_too_large, kBodyTooLarge, version);
       co_await linger(*connection);
@@ -198,7 +201,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     Response response = co_await async_handle(router, request, asio::use_awaitable);
 
     bhttp::response<bhttp::string_body> reply{static_cast<bhttp::status>(response.status), version};
-    for (auto& [name, value] : response.headers) reply.set(name, value);
+    for (auto& [name, value] : response.headers)
+      reply.set(name, value);
     reply.body() = std::move(response.body);
     reply.keep_alive(message.keep_alive() && !stopping);
     reply.prepare_payload();
@@ -263,15 +267,20 @@ void Server::run(bool handle_signals) {
     });
   }
   asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
-  unsigned threads = impl.options.threads ? impl.options.threads : std::thread::hardware_concurrency();
+  unsigned threads =
+      impl.options.threads ? impl.options.threads : std::thread::hardware_concurrency();
   threads = std::max(1u, threads);
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+  for (unsigned i = 1; i < threads; ++i)
+    pool.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
-  for (auto& thread : pool) thread.join();
+  for (auto& thread : pool)
+    thread.join();
 }
 
-void Server::stop() { impl_->begin_stop(); }
+void Server::stop() {
+  impl_->begin_stop();
+}
 
 size_t Server::connections() const {
   std::lock_guard lock(impl_->mu);

@@ -94,8 +94,10 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -113,8 +115,9 @@ std::string canonical_query(std::string_view query) {
       if (part.empty()) continue;
       auto equals = part.find('=');
       std::string key = uri_encode(uri_decode(part.substr(0, equals)), false);
-      std::string value =
-          equals == std::string_view::npos ? "" : uri_encode(uri_decode(part.substr(equals + 1)), false);
+      std::string value = equals == std::string_view::npos
+                              ? ""
+                              : uri_encode(uri_decode(part.substr(equals + 1)), false);
       pairs.emplace_back(std::move(key), std::move(value));
     }
   }
@@ -128,10 +131,9 @@ std::string canonical_query(std::string_view query) {
 }
 
 // The canonical request and the string to sign for `signed_headers`, per the SigV4 spec.
-std::pair<std::string, std::string> strings_to_sign(const SignedRequest& request,
-                                                    const std::vector<std::string_view>& signed_headers,
-                                                    std::string_view amz_date,
-                                                    std::string_view scope) {
+std::pair<std::string, std::string> strings_to_sign(
+    const SignedRequest& request, const std::vector<std::string_view>& signed_headers,
+    std::string_view amz_date, std::string_view scope) {
   std::string_view target = request.target;
   auto question = target.find('?');
   std::string_view path = target.substr(0, question);
@@ -161,10 +163,10 @@ std::pair<std::string, std::string> strings_to_sign(const SignedRequest& request
   canonical.push_back('\n');
   const std::string* payload_hash = find_header(request, "x-amz-content-sha256");
   canonical.append(payload_hash && *payload_hash != "UNSIGNED-PAYLOAD" ? *payload_hash
-                                                                        : sha256_hex(request.body));
+                                                                       : sha256_hex(request.body));
 
-  std::string to_sign = fmt::format("{}\n{}\n{}\n{}", kAlgorithm, amz_date, scope,
-                                    sha256_hex(canonical));
+  std::string to_sign =
+      fmt::format("{}\n{}\n{}\n{}", kAlgorithm, amz_date, scope, sha256_hex(canonical));
   return {std::move(canonical), std::move(to_sign)};
 }
 
@@ -185,7 +187,8 @@ api::ApiError coral(std::string_view name, std::string message) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char difference = 0;
-  for (size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i)
+    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
   return difference == 0;
 }
 
@@ -257,7 +260,8 @@ std::optional<int64_t> parse_amz_date(std::string_view text) {
   }
   auto number = [&](size_t at, size_t length) {
     int value = 0;
-    for (size_t i = at; i < at + length; ++i) value = value * 10 + (text[i] - '0');
+    for (size_t i = at; i < at + length; ++i)
+      value = value * 10 + (text[i] - '0');
     return value;
   };
   std::tm tm{};
@@ -300,12 +304,14 @@ std::optional<api::ApiError> verify_sigv4(const SignedRequest& request,
   if (!amz_date) amz_date = find_header(request, "date");
   std::string incomplete;
   if (credential.empty()) incomplete += "Authorization header requires 'Credential' parameter. ";
-  if (provided_signature.empty()) incomplete += "Authorization header requires 'Signature' parameter. ";
+  if (provided_signature.empty())
+    incomplete += "Authorization header requires 'Signature' parameter. ";
   if (signed_headers_text.empty()) {
     incomplete += "Authorization header requires 'SignedHeaders' parameter. ";
   }
   if (!amz_date) {
-    incomplete += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+    incomplete +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   }
   if (!incomplete.empty()) {
     return coral("IncompleteSignatureException", incomplete + "Authorization=" + *authorization);
@@ -318,15 +324,16 @@ std::optional<api::ApiError> verify_sigv4(const SignedRequest& request,
                              *amz_date));
   }
   if (*request_ms < now_ms - kMaxClockSkewMs) {
-    return coral("InvalidSignatureException",
-                 fmt::format("Signature expired: {} is now earlier than {} ({} - 15 min.)", *amz_date,
-                             format_amz_date(now_ms - kMaxClockSkewMs), format_amz_date(now_ms)));
+    return coral(
+        "InvalidSignatureException",
+        fmt::format("Signature expired: {} is now earlier than {} ({} - 15 min.)", *amz_date,
+                    format_amz_date(now_ms - kMaxClockSkewMs), format_amz_date(now_ms)));
   }
   if (*request_ms > now_ms + kMaxClockSkewMs) {
-    return coral("InvalidSignatureException",
-                 fmt::format("Signature not yet current: {} is still later than {} ({} + 15 min.)",
-                             *amz_date, format_amz_date(now_ms + kMaxClockSkewMs),
-                             format_amz_date(now_ms)));
+    return coral(
+        "InvalidSignatureException",
+        fmt::format("Signature not yet current: {} is still later than {} ({} + 15 min.)",
+                    *amz_date, format_amz_date(now_ms + kMaxClockSkewMs), format_amz_date(now_ms)));
   }
   std::vector<std::string_view> signed_headers = split(signed_headers_text, ';');
   if (std::find(signed_headers.begin(), signed_headers.end(), "host") == signed_headers.end()) {
@@ -361,11 +368,13 @@ std::optional<api::ApiError> verify_sigv4(const SignedRequest& request,
   }
   const std::string* secret = credentials.secret(key_id);
   if (!secret) {
-    return coral("UnrecognizedClientException", "The security token included in the request is invalid.");
+    return coral("UnrecognizedClientException",
+                 "The security token included in the request is invalid.");
   }
   const std::string scope = fmt::format("{}/{}/{}/aws4_request", date, region, service);
   auto [canonical, to_sign] = strings_to_sign(request, signed_headers, *amz_date, scope);
-  if (!constant_time_equal(signature(*secret, date, region, service, to_sign), provided_signature)) {
+  if (!constant_time_equal(signature(*secret, date, region, service, to_sign),
+                           provided_signature)) {
     return coral("InvalidSignatureException",
                  fmt::format("The request signature we calculated does not match the signature "
                              "you provided. Check your AWS Secret Access Key and signing method. "

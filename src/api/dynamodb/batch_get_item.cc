@@ -1,4 +1,5 @@
-// BatchGetItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
+// BatchGetItem:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
 //
 // All keys are read at one snapshot. A response stops growing at 16 MB, as DynamoDB's does; the
 // keys not read then come back in UnprocessedKeys for the client to ask again.
@@ -70,7 +71,8 @@ Result<std::string> run(const Json& request, Context& context) {
       EDDY_RETURN_IF_ERROR(refuse_unused_bindings(spec, "ProjectionExpression is null"));
     }
     EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(spec));
-    for (const auto& [key, value] : bindings.names) read.names.emplace_back(key, value);
+    for (const auto& [key, value] : bindings.names)
+      read.names.emplace_back(key, value);
     EDDY_ASSIGN_OR_RETURN(read.projection,
                           compile_projection(context, read.projection_text, bindings));
     EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
@@ -84,8 +86,8 @@ Result<std::string> run(const Json& request, Context& context) {
               name);
         }
       }
-      read.projection =
-          std::make_shared<expr::Projection>(expr::lower_attributes_to_get(*read.attributes_to_get));
+      read.projection = std::make_shared<expr::Projection>(
+          expr::lower_attributes_to_get(*read.attributes_to_get));
     }
     for (const auto& key_json : keys->GetArray()) {
       EDDY_RETURN_IF_ERROR(expect_object(key_json, "Keys"));
@@ -149,7 +151,8 @@ Result<std::string> run(const Json& request, Context& context) {
     writer.StartObject();
     writer.Key("Keys");
     writer.StartArray();
-    for (const model::Item* key : keys) model::encode_item(*key, writer);
+    for (const model::Item* key : keys)
+      model::encode_item(*key, writer);
     writer.EndArray();
     if (read->consistent) {
       writer.Key("ConsistentRead");
@@ -171,7 +174,8 @@ Result<std::string> run(const Json& request, Context& context) {
     if (read->attributes_to_get) {
       writer.Key("AttributesToGet");
       writer.StartArray();
-      for (const auto& name : *read->attributes_to_get) write_string(writer, name);
+      for (const auto& name : *read->attributes_to_get)
+        write_string(writer, name);
       writer.EndArray();
     }
     writer.EndObject();

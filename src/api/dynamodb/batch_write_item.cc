@@ -1,4 +1,5 @@
-// BatchWriteItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+// BatchWriteItem:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
 //
 // The puts and deletes of one request are committed as one engine unit: DynamoDB promises less
 // (each write on its own), and one unit gives one commit and one reply. Nothing a batch does can
@@ -117,30 +118,30 @@ void batch_write_item(const Json& request, Context& context, Reply reply) {
   if (!batch) return fail(reply, batch.status());
   auto shared = std::make_shared<BatchWrite>(std::move(*batch));
   storage::WriteUnit unit = std::move(shared->unit);
-  context.engine.submit(std::move(unit), [shared, reply = std::move(reply)](
-                                             storage::WriteResult result) {
-    if (!result.status.is_ok()) return reply(ApiError::from_status(result.status));
-    for (size_t i = 0; i < result.items.size(); ++i) {
-      shared->tables[shared->table_of_write[i]].units += item_write_units(result.items[i]);
-    }
-    rapidjson::StringBuffer buffer;
-    JsonWriter writer(buffer);
-    writer.StartObject();
-    writer.Key("UnprocessedItems");
-    writer.StartObject();
-    writer.EndObject();
-    if (shared->capacity != CapacityDetail::kNone) {
-      writer.Key("ConsumedCapacity");
-      writer.StartArray();
-      for (const auto& table : shared->tables) {
-        write_capacity_object(writer, shared->capacity,
-                              {.table = table.table, .write_units = table.units});
-      }
-      writer.EndArray();
-    }
-    writer.EndObject();
-    reply(finish(buffer));
-  });
+  context.engine.submit(
+      std::move(unit), [shared, reply = std::move(reply)](storage::WriteResult result) {
+        if (!result.status.is_ok()) return reply(ApiError::from_status(result.status));
+        for (size_t i = 0; i < result.items.size(); ++i) {
+          shared->tables[shared->table_of_write[i]].units += item_write_units(result.items[i]);
+        }
+        rapidjson::StringBuffer buffer;
+        JsonWriter writer(buffer);
+        writer.StartObject();
+        writer.Key("UnprocessedItems");
+        writer.StartObject();
+        writer.EndObject();
+        if (shared->capacity != CapacityDetail::kNone) {
+          writer.Key("ConsumedCapacity");
+          writer.StartArray();
+          for (const auto& table : shared->tables) {
+            write_capacity_object(writer, shared->capacity,
+                                  {.table = table.table, .write_units = table.units});
+          }
+          writer.EndArray();
+        }
+        writer.EndObject();
+        reply(finish(buffer));
+      });
 }
 
 }  // namespace eddy::api::dynamodb

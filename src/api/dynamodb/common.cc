@@ -48,8 +48,7 @@ void ConstraintErrors::add_raw(std::string value, std::string_view member,
 Status ConstraintErrors::status() const {
   if (errors_.empty()) return {};
   return Status::validation(fmt::format("{} validation error{} detected: {}", errors_.size(),
-                                        errors_.size() == 1 ? "" : "s",
-                                        fmt::join(errors_, "; ")));
+                                        errors_.size() == 1 ? "" : "s", fmt::join(errors_, "; ")));
 }
 
 void check_table_name(const std::optional<std::string>& name, std::string_view member,
@@ -59,7 +58,8 @@ void check_table_name(const std::optional<std::string>& name, std::string_view m
     return;
   }
   bool valid_chars = !name->empty();
-  for (char c : *name) valid_chars = valid_chars && is_table_name_char(c);
+  for (char c : *name)
+    valid_chars = valid_chars && is_table_name_char(c);
   if (!valid_chars) {
     errors.add(*name, member, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   }
@@ -96,7 +96,8 @@ Result<storage::TableDescription> find_table(Context& context, std::string_view 
   auto table = context.engine.describe_table(name);
   if (!table && table.status().code() == Code::kNotFound) {
     if (name_in_message) {
-      return Status::not_found(fmt::format("Requested resource not found: Table: {} not found", name));
+      return Status::not_found(
+          fmt::format("Requested resource not found: Table: {} not found", name));
     }
     return Status::not_found("Requested resource not found");
   }
@@ -112,7 +113,8 @@ Result<std::string> table_from_arn(const Context& context, std::string_view arn)
   const std::string prefix = table_arn(context, "");
   if (arn.substr(0, prefix.size()) != prefix || arn.size() == prefix.size() ||
       arn.find('/', prefix.size()) != std::string_view::npos) {
-    return Status::validation(fmt::format("Invalid TableArn: Invalid ResourceArn provided as input {}", arn));
+    return Status::validation(
+        fmt::format("Invalid TableArn: Invalid ResourceArn provided as input {}", arn));
   }
   return std::string(arn.substr(prefix.size()));
 }
@@ -122,7 +124,8 @@ Result<expr::Bindings> read_bindings(const Json& request) {
   EDDY_ASSIGN_OR_RETURN(auto names, get_string_map(request, "ExpressionAttributeNames"));
   if (names) {
     if (names->empty()) return Status::validation("ExpressionAttributeNames must not be empty");
-    for (auto& [key, value] : *names) bindings.names.emplace(std::move(key), std::move(value));
+    for (auto& [key, value] : *names)
+      bindings.names.emplace(std::move(key), std::move(value));
   }
   EDDY_ASSIGN_OR_RETURN(const Json* values, get_object(request, "ExpressionAttributeValues"));
   if (values) {
@@ -142,7 +145,8 @@ Result<expr::Bindings> read_bindings(const Json& request) {
 
 Status refuse_unused_bindings(const Json& request, std::string_view expressions) {
   if (find_member(request, "ExpressionAttributeNames")) {
-    return Status::validation("ExpressionAttributeNames can only be specified when using expressions");
+    return Status::validation(
+        "ExpressionAttributeNames can only be specified when using expressions");
   }
   if (find_member(request, "ExpressionAttributeValues")) {
     return Status::validation(fmt::format(
@@ -453,8 +457,8 @@ void write_table_description(JsonWriter& writer, const storage::TableDescription
       writer.Key("LatestStreamLabel");
       write_string(writer, stream->label);
       writer.Key("LatestStreamArn");
-      write_string(writer, fmt::format("{}/stream/{}", table_arn(context, table.name),
-                                       stream->label));
+      write_string(writer,
+                   fmt::format("{}/stream/{}", table_arn(context, table.name), stream->label));
     }
   }
   writer.EndObject();

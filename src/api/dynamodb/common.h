@@ -149,6 +149,8 @@ inline std::string finish(const rapidjson::StringBuffer& buffer) {
 }
 
 // Replies with the error of a non-OK Status.
-inline void fail(Reply& reply, const Status& status) { reply(ApiError::from_status(status)); }
+inline void fail(Reply& reply, const Status& status) {
+  reply(ApiError::from_status(status));
+}
 
 }  // namespace eddy::api::dynamodb

@@ -122,7 +122,8 @@ Result<storage::TableSpec> parse(const Json& request) {
   }
   if (key_elements.size() == 1 && !definition_of(key_elements[0].name)) {
     std::vector<std::string> names;
-    for (const auto& definition : spec.attribute_definitions) names.push_back(definition.name);
+    for (const auto& definition : spec.attribute_definitions)
+      names.push_back(definition.name);
     return Status::validation(fmt::format(
         "One or more parameter values were invalid: Some index key attributes are not defined in "
         "AttributeDefinitions. Keys: [{}], AttributeDefinitions: [{}]",
@@ -133,7 +134,8 @@ Result<storage::TableSpec> parse(const Json& request) {
         "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   if (key_elements[0].type != "HASH") {
-    return Status::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    return Status::validation(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   }
   if (key_elements.size() == 2 && key_elements[1].type != "RANGE") {
     return Status::validation(

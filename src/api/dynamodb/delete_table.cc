@@ -10,15 +10,15 @@ void delete_table(const Json& request, Context& context, Reply reply) {
   if (!table) return fail(reply, table.status());
   auto protection = table->properties.find(property::kDeletionProtection);
   if (protection != table->properties.end() && protection->second == "true") {
-    return fail(reply, Status::validation(
-                           "Resource cannot be deleted as it is currently protected against "
-                           "deletion. Disable deletion protection first."));
+    return fail(
+        reply, Status::validation("Resource cannot be deleted as it is currently protected against "
+                                  "deletion. Disable deletion protection first."));
   }
   auto deleted = context.engine.delete_table(*name);
   if (!deleted) {
     if (deleted.status().code() == Code::kNotFound) {
-      return fail(reply, Status::not_found("Requested resource not found: Table: " + *name +
-                                           " not found"));
+      return fail(
+          reply, Status::not_found("Requested resource not found: Table: " + *name + " not found"));
     }
     return fail(reply, deleted.status());
   }

@@ -1,4 +1,5 @@
-// DescribeTable: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DescribeTable.html
+// DescribeTable:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DescribeTable.html
 #include "api/dynamodb/operations.h"
 
 namespace eddy::api::dynamodb {

@@ -20,7 +20,8 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
   EDDY_ASSIGN_OR_RETURN(auto attributes_to_get, get_string_list(request, "AttributesToGet"));
   if (attributes_to_get) {
-    projection = std::make_shared<expr::Projection>(expr::lower_attributes_to_get(*attributes_to_get));
+    projection =
+        std::make_shared<expr::Projection>(expr::lower_attributes_to_get(*attributes_to_get));
   }
 
   EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, table_name));
@@ -35,8 +36,9 @@ Result<std::string> run(const Json& request, Context& context) {
     write_item(writer, *item, projection.get());
   }
   const size_t bytes = item ? model::item_size(*item) : 0;
-  write_consumed_capacity(writer, capacity,
-                          {.table = table_name, .read_units = read_units(bytes, consistent.value_or(false))});
+  write_consumed_capacity(
+      writer, capacity,
+      {.table = table_name, .read_units = read_units(bytes, consistent.value_or(false))});
   writer.EndObject();
   return finish(buffer);
 }

@@ -79,7 +79,8 @@ Status read_filter_and_projection(const Json& request, Context& context, expr::B
   if (legacy) {
     auto kind = legacy_member == "QueryFilter" ? expr::LegacyConditionKind::kQueryFilter
                                                : expr::LegacyConditionKind::kScanFilter;
-    EDDY_ASSIGN_OR_RETURN(auto lowered, expr::lower_conditions(*legacy, conditional_operator, kind));
+    EDDY_ASSIGN_OR_RETURN(auto lowered,
+                          expr::lower_conditions(*legacy, conditional_operator, kind));
     if (lowered) read.filter = std::make_shared<expr::Condition>(std::move(*lowered));
   } else if (conditional_operator) {
     return Status::validation(
@@ -194,9 +195,9 @@ std::string item_read_response(const storage::Page& page, const ItemReadRequest&
     model::encode_item(*page.last_evaluated_key, writer);
   }
   // A Query or Scan is charged for everything it read, filtered or not, rounded up once.
-  write_consumed_capacity(writer, read.capacity,
-                          {.table = read.table,
-                           .read_units = read_units(page.bytes_read, read.consistent)});
+  write_consumed_capacity(
+      writer, read.capacity,
+      {.table = read.table, .read_units = read_units(page.bytes_read, read.consistent)});
   writer.EndObject();
   return finish(buffer);
 }

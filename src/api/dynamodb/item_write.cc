@@ -13,10 +13,14 @@ double item_write_units(const storage::ItemWriteResult& result) {
 
 expr::Projection updated_paths(const expr::Update& update) {
   expr::Projection projection;
-  for (const auto& action : update.set) projection.paths.push_back(action.path);
-  for (const auto& path : update.remove) projection.paths.push_back(path);
-  for (const auto& action : update.add) projection.paths.push_back(action.path);
-  for (const auto& action : update.del) projection.paths.push_back(action.path);
+  for (const auto& action : update.set)
+    projection.paths.push_back(action.path);
+  for (const auto& path : update.remove)
+    projection.paths.push_back(path);
+  for (const auto& action : update.add)
+    projection.paths.push_back(action.path);
+  for (const auto& action : update.del)
+    projection.paths.push_back(action.path);
   return projection;
 }
 

@@ -14,7 +14,8 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto start, get_string(request, "ExclusiveStartTableName"));
   ConstraintErrors errors;
   if (limit && *limit < 1) {
-    errors.add(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
+    errors.add(std::to_string(*limit), "limit",
+               "Member must have value greater than or equal to 1");
   } else if (limit && *limit > kMaxLimit) {
     errors.add(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
   }
@@ -30,7 +31,8 @@ Result<std::string> run(const Json& request, Context& context) {
   writer.Key("TableNames");
   writer.StartArray();
   size_t written = 0;
-  for (; it != names.end() && written < page; ++it, ++written) write_string(writer, *it);
+  for (; it != names.end() && written < page; ++it, ++written)
+    write_string(writer, *it);
   writer.EndArray();
   // Like DynamoDB, the last name is returned whenever the page is full and more remain.
   if (it != names.end()) {

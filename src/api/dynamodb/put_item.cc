@@ -13,15 +13,16 @@ Result<ParsedWrite> parse_put(const Json& request, Context& context) {
     errors.add_null("item");
     return errors.status();
   }
-  EDDY_ASSIGN_OR_RETURN(put.response.return_values,
-                        read_return_values(request, "PutItem",
-                                           {ReturnValues::kNone, ReturnValues::kAllOld}));
+  EDDY_ASSIGN_OR_RETURN(
+      put.response.return_values,
+      read_return_values(request, "PutItem", {ReturnValues::kNone, ReturnValues::kAllOld}));
   EDDY_ASSIGN_OR_RETURN(put.response.old_on_condition_failure,
                         read_return_old_on_condition_failure(request));
   EDDY_ASSIGN_OR_RETURN(put.response.capacity, read_capacity_detail(request));
 
-  EDDY_RETURN_IF_ERROR(expr::check_not_mixed(present_members(request, {"Expected", "ConditionalOperator"}),
-                                             present_members(request, {"ConditionExpression"})));
+  EDDY_RETURN_IF_ERROR(
+      expr::check_not_mixed(present_members(request, {"Expected", "ConditionalOperator"}),
+                            present_members(request, {"ConditionExpression"})));
   if (!find_member(request, "ConditionExpression")) {
     EDDY_RETURN_IF_ERROR(refuse_unused_bindings(request, "ConditionExpression is null"));
   }

@@ -28,9 +28,9 @@ Result<std::string> run(const Json& request, Context& context) {
         refuse_unused_bindings(request, "FilterExpression and KeyConditionExpression are null"));
   }
   EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(request));
-  EDDY_ASSIGN_OR_RETURN(auto key_condition, compile_condition(context, key_text,
-                                                              expr::ExpressionKind::kKeyCondition,
-                                                              bindings));
+  EDDY_ASSIGN_OR_RETURN(
+      auto key_condition,
+      compile_condition(context, key_text, expr::ExpressionKind::kKeyCondition, bindings));
   EDDY_RETURN_IF_ERROR(read_filter_and_projection(request, context, bindings, "QueryFilter", read));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 

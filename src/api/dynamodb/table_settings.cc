@@ -54,7 +54,8 @@ Result<std::optional<storage::StreamSpecification>> read_stream_specification(
     }
     spec.view_type = *parsed;
   } else if (spec.enabled) {
-    return Status::validation("StreamSpecification: StreamViewType is required when StreamEnabled is true");
+    return Status::validation(
+        "StreamSpecification: StreamViewType is required when StreamEnabled is true");
   }
   return std::optional<storage::StreamSpecification>(spec);
 }
@@ -124,7 +125,8 @@ Result<storage::TableDescription> table_of_resource(const Json& request, Context
   auto table = context.engine.describe_table(name);
   if (!table && table.status().code() == Code::kNotFound) {
     // Sic: DynamoDB's message spells it "ResourcArn".
-    return Status::not_found(fmt::format("Requested resource not found: ResourcArn: {} not found", *arn));
+    return Status::not_found(
+        fmt::format("Requested resource not found: ResourcArn: {} not found", *arn));
   }
   return table;
 }

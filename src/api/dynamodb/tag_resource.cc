@@ -27,7 +27,8 @@ Status run(const Json& request, Context& context) {
   }
   constexpr size_t kMaxTags = 50;
   if (merged.size() > kMaxTags) {
-    return Status::validation("One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+    return Status::validation(
+        "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
   }
   table.properties[property::kTags] = tags_to_property(merged);
   return context.engine.update_properties(table.name, std::move(table.properties)).status();

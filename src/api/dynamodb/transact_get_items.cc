@@ -59,7 +59,8 @@ Result<std::string> run(const Json& request, Context& context) {
       model::append_key_encoding(key.at(table.key_schema.sort->name), identity);
     }
     if (!seen.insert(std::move(identity)).second) {
-      return Status::validation("Transaction request cannot include multiple operations on one item");
+      return Status::validation(
+          "Transaction request cannot include multiple operations on one item");
     }
     keys.push_back({get.table, std::move(key)});
     gets.push_back(std::move(get));
@@ -89,7 +90,8 @@ Result<std::string> run(const Json& request, Context& context) {
   if (capacity != CapacityDetail::kNone) {
     writer.Key("ConsumedCapacity");
     writer.StartArray();
-    for (const auto& table : consumed) write_capacity_object(writer, capacity, table);
+    for (const auto& table : consumed)
+      write_capacity_object(writer, capacity, table);
     writer.EndArray();
   }
   writer.EndObject();

@@ -39,9 +39,8 @@ Result<ParsedWrite> parse_condition_check(const Json& action, Context& context) 
     return errors.status();
   }
   EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(action));
-  EDDY_ASSIGN_OR_RETURN(auto condition, compile_condition(context, text,
-                                                          expr::ExpressionKind::kCondition,
-                                                          bindings));
+  EDDY_ASSIGN_OR_RETURN(
+      auto condition, compile_condition(context, text, expr::ExpressionKind::kCondition, bindings));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
   EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, check.response.table));
   check.write.table = check.response.table;
@@ -90,12 +89,13 @@ Result<Transaction> parse(const Json& request, Context& context) {
     EDDY_ASSIGN_OR_RETURN(const Json* del, get_object(element, "Delete"));
     EDDY_ASSIGN_OR_RETURN(const Json* update, get_object(element, "Update"));
     if ((check != nullptr) + (put != nullptr) + (del != nullptr) + (update != nullptr) != 1) {
-      return Status::validation("TransactItems can only contain one of Check, Put, Update or Delete");
+      return Status::validation(
+          "TransactItems can only contain one of Check, Put, Update or Delete");
     }
-    Result<ParsedWrite> parsed = check    ? parse_condition_check(*check, context)
-                                 : put    ? parse_put(*put, context)
-                                 : del    ? parse_delete(*del, context)
-                                          : parse_update(*update, context);
+    Result<ParsedWrite> parsed = check ? parse_condition_check(*check, context)
+                                 : put ? parse_put(*put, context)
+                                 : del ? parse_delete(*del, context)
+                                       : parse_update(*update, context);
     if (!parsed) return parsed.status();
     EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, parsed->write.table));
     std::string identity = parsed->write.table;
@@ -105,7 +105,8 @@ Result<Transaction> parse(const Json& request, Context& context) {
       model::append_key_encoding(parsed->write.key.at(table.key_schema.sort->name), identity);
     }
     if (!seen_items.insert(std::move(identity)).second) {
-      return Status::validation("Transaction request cannot include multiple operations on one item");
+      return Status::validation(
+          "Transaction request cannot include multiple operations on one item");
     }
     transaction.unit.writes.push_back(std::move(parsed->write));
     transaction.responses.push_back(std::move(parsed->response));
@@ -129,7 +130,8 @@ std::string success_body(const Transaction& transaction, const storage::WriteRes
     }
     writer.Key("ConsumedCapacity");
     writer.StartArray();
-    for (const auto& table : tables) write_capacity_object(writer, transaction.capacity, table);
+    for (const auto& table : tables)
+      write_capacity_object(writer, transaction.capacity, table);
     writer.EndArray();
   }
   writer.EndObject();
@@ -156,8 +158,9 @@ ApiError cancellation(const Transaction& transaction, const storage::WriteResult
     write_string(writer, code);
     if (!item.status.is_ok()) {
       writer.Key("Message");
-      write_string(writer, code == "ConditionalCheckFailed" ? std::string("The conditional request failed")
-                                                            : item.status.message());
+      write_string(writer, code == "ConditionalCheckFailed"
+                               ? std::string("The conditional request failed")
+                               : item.status.message());
       if (code == "ConditionalCheckFailed" && transaction.responses[i].old_on_condition_failure &&
           item.old_item) {
         writer.Key("Item");
@@ -203,24 +206,23 @@ void transact_write_items(const Json& request, Context& context, Reply reply) {
     }
   }
   storage::WriteUnit unit = std::move(transaction->unit);
-  context.engine.submit(
-      std::move(unit), [transaction, &context, reply = std::move(reply)](storage::WriteResult result) {
-        if (result.status.is_ok()) {
-          std::string body = success_body(*transaction, result);
-          if (transaction->token) context.transactions.finish(*transaction->token, body);
-          return reply(std::move(body));
-        }
-        if (transaction->token) context.transactions.finish(*transaction->token, std::nullopt);
-        const bool per_item = std::any_of(result.items.begin(), result.items.end(),
-                                          [](const storage::ItemWriteResult& item) {
-                                            return !item.status.is_ok();
-                                          });
-        if (per_item && (result.status.code() == Code::kConditionFailed ||
-                         result.status.code() == Code::kValidation)) {
-          return reply(cancellation(*transaction, result));
-        }
-        reply(ApiError::from_status(result.status));
-      });
+  context.engine.submit(std::move(unit), [transaction, &context,
+                                          reply = std::move(reply)](storage::WriteResult result) {
+    if (result.status.is_ok()) {
+      std::string body = success_body(*transaction, result);
+      if (transaction->token) context.transactions.finish(*transaction->token, body);
+      return reply(std::move(body));
+    }
+    if (transaction->token) context.transactions.finish(*transaction->token, std::nullopt);
+    const bool per_item =
+        std::any_of(result.items.begin(), result.items.end(),
+                    [](const storage::ItemWriteResult& item) { return !item.status.is_ok(); });
+    if (per_item && (result.status.code() == Code::kConditionFailed ||
+                     result.status.code() == Code::kValidation)) {
+      return reply(cancellation(*transaction, result));
+    }
+    reply(ApiError::from_status(result.status));
+  });
 }
 
 }  // namespace eddy::api::dynamodb

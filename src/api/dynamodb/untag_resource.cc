@@ -1,4 +1,5 @@
-// UntagResource: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UntagResource.html
+// UntagResource:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UntagResource.html
 #include "api/dynamodb/operations.h"
 #include "api/dynamodb/table_settings.h"
 
@@ -14,7 +15,8 @@ Status run(const Json& request, Context& context) {
     errors.add_null("tagKeys");
     return errors.status();
   }
-  if (keys->empty()) return Status::validation("Atleast one Tag Key needs to be provided as Input.");
+  if (keys->empty())
+    return Status::validation("Atleast one Tag Key needs to be provided as Input.");
   auto tags = tags_from_property(table.properties[property::kTags]);
   std::erase_if(tags, [&](const Tag& tag) {
     return std::find(keys->begin(), keys->end(), tag.key) != keys->end();

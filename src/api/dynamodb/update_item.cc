@@ -87,9 +87,9 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
     upd.response.updated_paths = std::make_shared<expr::Projection>(updated_paths(*update));
   }
   // Pure: (current item, request) -> new item (DESIGN decision 6).
-  write.mutation = storage::Update{
-      [update, key = write.key,
-       schema = table.key_schema](const model::Item* current) -> Result<std::optional<model::Item>> {
+  write.mutation =
+      storage::Update{[update, key = write.key, schema = table.key_schema](
+                          const model::Item* current) -> Result<std::optional<model::Item>> {
         EDDY_ASSIGN_OR_RETURN(auto outcome, expr::apply_update(*update, current, key));
         if (model::item_size(outcome.item) > model::kMaxItemBytes) {
           return Status::validation("Item size to update has exceeded the maximum allowed size");

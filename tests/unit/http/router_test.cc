@@ -86,12 +86,14 @@ TEST_F(RouterTest, ProtocolErrorsUseCoralTypes) {
   EXPECT_NE(not_object.body.find("SerializationException"), std::string::npos);
 
   auto wrong_type = call(router, aws("DynamoDB_20120810.ListTables", R"({"Limit":"ten"})"));
-  EXPECT_EQ(wrong_type.body,
-            R"({"__type":"com.amazon.coral.service#SerializationException","Message":"STRING_VALUE cannot be converted to Integer"})");
+  EXPECT_EQ(
+      wrong_type.body,
+      R"({"__type":"com.amazon.coral.service#SerializationException","Message":"STRING_VALUE cannot be converted to Integer"})");
 
   auto missing = call(router, aws("DynamoDB_20120810.DescribeTable", R"({"TableName":"nope"})"));
-  EXPECT_EQ(missing.body,
-            R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found: Table: nope not found"})");
+  EXPECT_EQ(
+      missing.body,
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found: Table: nope not found"})");
 }
 
 TEST_F(RouterTest, UnroutedPathsAnswerLikeApiGateway) {
@@ -122,8 +124,8 @@ TEST_F(RouterTest, SigV4IsEnforcedWhenCredentialsAreConfigured) {
   SignedRequest to_sign{signed_request.method, signed_request.target, signed_request.headers,
                         signed_request.body};
   signed_request.headers.emplace_back(
-      "authorization",
-      sign_sigv4(to_sign, "AKIDLOCAL", "local-secret", "20261124T093000Z", "us-east-1", "dynamodb"));
+      "authorization", sign_sigv4(to_sign, "AKIDLOCAL", "local-secret", "20261124T093000Z",
+                                  "us-east-1", "dynamodb"));
   response = call(router, signed_request);
   EXPECT_EQ(response.status, 200) << response.body;
 

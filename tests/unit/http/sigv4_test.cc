@@ -115,7 +115,8 @@ TEST(SigV4, ReportsMissingUnknownAndExpired) {
 
 TEST(SigV4, ReportsIncompleteAuthorization) {
   auto request = botocore_describe_table();
-  request.headers.back().second = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261124/us-east-1/dynamodb/aws4_request";
+  request.headers.back().second =
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261124/us-east-1/dynamodb/aws4_request";
   auto error = verify_sigv4(request, example_credentials(), kSigningTime);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->name(), "IncompleteSignatureException");
@@ -132,7 +133,8 @@ TEST(SigV4, SignAndVerifyRoundTripWithQueryAndEncodedPath) {
   request.headers = {{"host", "127.0.0.1:9000"}, {"x-amz-date", "20261124T093000Z"}};
   request.body = "{}";
   request.headers.emplace_back(
-      "authorization", sign_sigv4(request, kKeyId, kSecret, "20261124T093000Z", "eu-west-1", "lambda"));
+      "authorization",
+      sign_sigv4(request, kKeyId, kSecret, "20261124T093000Z", "eu-west-1", "lambda"));
   EXPECT_EQ(verify_sigv4(request, example_credentials(), kSigningTime), std::nullopt);
 }
 
