@@ -43,7 +43,9 @@ Result<rapidjson::Document> parse_request(std::string_view body) {
     document.SetObject();
     return document;
   }
-  document.Parse(body.data(), body.size());
+  // Iterative parsing: a body of a million nested brackets must not exhaust the stack (the
+  // recursive parser crashed on 200,000). Depth limits are the codec's, with DynamoDB's message.
+  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (document.HasParseError()) {
     return Status::serialization(
         fmt::format("Malformed JSON at offset {}: {}", document.GetErrorOffset(),

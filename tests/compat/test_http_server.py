@@ -169,6 +169,25 @@ class HttpServerTest(unittest.TestCase):
             status, _, body = call(server.port, "Scan", {"TableName": "things"})
             self.assertEqual((status, body["Count"]), (200, 0))
 
+    def test_deeply_nested_json_is_an_error_not_a_crash(self):
+        # 200,000 levels once overflowed the stack of the recursive JSON parser.
+        with Server() as server:
+            self.assertEqual(call(server.port, "CreateTable", CREATE)[0], 200)
+            depth = 200_000
+            item = b'{"TableName":"things","Item":{"id":{"S":"x"},"a":' + b'{"L":[' * depth + b"]}" * depth + b"}}"
+            with connect(server.port) as sock:
+                sock.sendall(request_bytes("PutItem", item, keep_alive=False))
+                status, _, body = read_response(sock)
+            self.assertEqual(status, 400)
+            self.assertIn(b"Nesting Levels have exceeded supported limits", body)
+            with connect(server.port) as sock:
+                sock.sendall(request_bytes("PutItem", b"[" * depth + b"]" * depth, keep_alive=False))
+                status, _, body = read_response(sock)
+            self.assertEqual(status, 400)
+            self.assertIn(b"SerializationException", body)
+            status, _, body = call(server.port, "Scan", {"TableName": "things"})
+            self.assertEqual((status, body["Count"]), (200, 0))
+
     def test_oversize_headers_are_refused(self):
         with Server() as server:
             with connect(server.port) as sock:
