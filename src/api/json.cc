@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace eddy::api {
@@ -34,9 +35,39 @@ Status wrong_type(const Json& value, std::string_view /*name*/, std::string_view
       fmt::format("{} cannot be converted to {}", json_type_name(value), expected));
 }
 
+// The deepest bracket nesting of a JSON text (brackets inside strings do not count).
+size_t nesting_depth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 Result<rapidjson::Document> parse_request(std::string_view body) {
+  // Whatever reads the document later (the codec, a digest of it) may recurse over it, so very
+  // deep documents are refused up front. The bound leaves room for DynamoDB's own limit of 32
+  // nested attribute levels (two JSON levels each), which the codec reports with its message.
+  if (nesting_depth(body) > kMaxJsonDepth) {
+    return Status::serialization(
+        fmt::format("JSON nesting deeper than {} levels is not supported", kMaxJsonDepth));
+  }
   rapidjson::Document document;
   // An empty body is an empty request, as AWS treats it.
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {

@@ -24,7 +24,10 @@ namespace eddy::api {
 using Json = rapidjson::Value;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Parses a request body; kSerialization when it is not a JSON object.
+inline constexpr size_t kMaxJsonDepth = 256;
+
+// Parses a request body; kSerialization when it is not a JSON object or nests deeper than
+// kMaxJsonDepth.
 Result<rapidjson::Document> parse_request(std::string_view body);
 
 // The member `name` of `object`, or nullptr when absent or null.

@@ -173,13 +173,22 @@ class HttpServerTest(unittest.TestCase):
         # 200,000 levels once overflowed the stack of the recursive JSON parser.
         with Server() as server:
             self.assertEqual(call(server.port, "CreateTable", CREATE)[0], 200)
-            depth = 200_000
-            item = b'{"TableName":"things","Item":{"id":{"S":"x"},"a":' + b'{"L":[' * depth + b"]}" * depth + b"}}"
+            # Past DynamoDB's 32 levels: DynamoDB's nesting error.
+            item = b'{"TableName":"things","Item":{"id":{"S":"x"},"a":' + b'{"L":[' * 40 + b"]}" * 40 + b"}}"
             with connect(server.port) as sock:
                 sock.sendall(request_bytes("PutItem", item, keep_alive=False))
                 status, _, body = read_response(sock)
             self.assertEqual(status, 400)
             self.assertIn(b"Nesting Levels have exceeded supported limits", body)
+            # Far past it, anywhere in the request (a digest of the request once recursed here).
+            depth = 200_000
+            junk = b'{"ClientRequestToken":"t","Junk":' + b"[" * depth + b"]" * depth
+            junk += b',"TransactItems":[{"Put":{"TableName":"things","Item":{"id":{"S":"y"}}}}]}'
+            with connect(server.port) as sock:
+                sock.sendall(request_bytes("TransactWriteItems", junk, keep_alive=False))
+                status, _, body = read_response(sock)
+            self.assertEqual(status, 400)
+            self.assertIn(b"SerializationException", body)
             with connect(server.port) as sock:
                 sock.sendall(request_bytes("PutItem", b"[" * depth + b"]" * depth, keep_alive=False))
                 status, _, body = read_response(sock)
