@@ -60,7 +60,7 @@ size_t nesting_depth(std::string_view text) {
 
 }  // namespace
 
-Result<rapidjson::Document> parse_request(std::string_view body) {
+Status parse_request(std::string_view body, rapidjson::Document& document) {
   // Whatever reads the document later (the codec, a digest of it) may recurse over it, so very
   // deep documents are refused up front. The bound leaves room for DynamoDB's own limit of 32
   // nested attribute levels (two JSON levels each), which the codec reports with its message.
@@ -68,11 +68,10 @@ Result<rapidjson::Document> parse_request(std::string_view body) {
     return Status::serialization(
         fmt::format("JSON nesting deeper than {} levels is not supported", kMaxJsonDepth));
   }
-  rapidjson::Document document;
   // An empty body is an empty request, as AWS treats it.
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     document.SetObject();
-    return document;
+    return {};
   }
   // Iterative parsing: a body of a million nested brackets must not exhaust the stack (the
   // recursive parser crashed on 200,000). Depth limits are the codec's, with DynamoDB's message.
@@ -86,7 +85,7 @@ Result<rapidjson::Document> parse_request(std::string_view body) {
     return Status::serialization("Start of structure or map expected, found " +
                                  std::string(json_type_name(document)));
   }
-  return document;
+  return {};
 }
 
 const Json* find_member(const Json& object, std::string_view name) {

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <atomic>
+
 #include "common/random.h"
 
 namespace eddy::http {
@@ -11,13 +13,24 @@ namespace {
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
 
 std::string request_id() {
-  // DynamoDB's request ids are 52 upper-case base32 characters; any unique token will do for
-  // clients, which only log it.
+  // DynamoDB's request ids are 52 upper-case base32 characters, which clients only log. Here:
+  // a random prefix per process, then a counter, so ids are unique without a random draw per
+  // request.
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const std::string bytes = random_bytes(52);
-  std::string id(52, 'A');
-  for (size_t i = 0; i < id.size(); ++i)
-    id[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) % 32];
+  static const std::string prefix = [] {
+    const std::string bytes = random_bytes(39);
+    std::string text(bytes.size(), 'A');
+    for (size_t i = 0; i < text.size(); ++i) {
+      text[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) % 32];
+    }
+    return text;
+  }();
+  static std::atomic<uint64_t> counter{0};
+  uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  std::string id = prefix;
+  id.resize(52, 'A');
+  for (size_t i = 51; i >= 39 && n != 0; --i, n /= 32)
+    id[i] = kAlphabet[n % 32];
   return id;
 }
 

@@ -315,6 +315,13 @@ Result<TableDescription> Engine::describe_table(std::string_view name) const {
   return describe(*it->second);
 }
 
+Result<model::KeySchema> Engine::key_schema(std::string_view name) const {
+  std::shared_lock lock(catalog_mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return table_not_found();
+  return it->second->key_schema;
+}
+
 std::vector<std::string> Engine::list_tables() const {
   std::shared_lock lock(catalog_mu_);
   std::vector<std::string> names;

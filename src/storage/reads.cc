@@ -21,8 +21,22 @@ std::string successor_of_key(std::string key) {
 
 Result<std::optional<model::Item>> Engine::get_item(std::string_view table,
                                                     const model::Item& key) const {
-  EDDY_ASSIGN_OR_RETURN(auto items, get_items({ItemKey{std::string(table), key}}));
-  return std::move(items.front());
+  std::string row_key;
+  {
+    auto state = find_table(table);
+    if (!state) return table_not_found();
+    EDDY_RETURN_IF_ERROR(model::validate_key(key, state->key_schema));
+    row_key = item_key(state->id, state->key_schema, key);
+  }
+  const Snapshot snapshot = durable_snapshot();
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
+  rocksdb::PinnableSlice value;
+  auto s = db_->Get(read_options, items_, row_key, &value);
+  if (s.IsNotFound()) return std::optional<model::Item>();
+  if (!s.ok()) return from_rocksdb(s);
+  EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(value.ToStringView()));
+  return std::optional<model::Item>(std::move(item));
 }
 
 Result<std::vector<std::optional<model::Item>>> Engine::get_items(

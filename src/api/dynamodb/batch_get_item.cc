@@ -100,14 +100,14 @@ Result<std::string> run(const Json& request, Context& context) {
   // Table existence first, then each key against its schema, then duplicates.
   std::vector<storage::Engine::ItemKey> item_keys;
   for (const auto& read : reads) {
-    EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
+    EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
     std::set<std::string> seen;
     for (const auto& key : read.keys) {
-      EDDY_RETURN_IF_ERROR(model::validate_key(key, table.key_schema));
+      EDDY_RETURN_IF_ERROR(model::validate_key(key, key_schema));
       std::string identity;
-      model::append_key_encoding(key.at(table.key_schema.partition.name), identity);
-      if (table.key_schema.sort) {
-        model::append_key_encoding(key.at(table.key_schema.sort->name), identity);
+      model::append_key_encoding(key.at(key_schema.partition.name), identity);
+      if (key_schema.sort) {
+        model::append_key_encoding(key.at(key_schema.sort->name), identity);
       }
       if (!seen.insert(std::move(identity)).second) {
         return Status::validation("Provided list of item keys contains duplicates");

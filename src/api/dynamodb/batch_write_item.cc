@@ -69,7 +69,7 @@ Result<BatchWrite> parse(const Json& request, Context& context) {
   std::set<std::string> seen_keys;  // table id + encoded key
   for (const auto& entry : request_items->GetObject()) {
     const std::string name(entry.name.GetString(), entry.name.GetStringLength());
-    EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, name));
+    EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, name));
     batch.tables.push_back({name, 0, 0});
     for (const auto& element : entry.value.GetArray()) {
       EDDY_RETURN_IF_ERROR(expect_object(element, "RequestItems"));
@@ -85,21 +85,21 @@ Result<BatchWrite> parse(const Json& request, Context& context) {
       if (put) {
         EDDY_ASSIGN_OR_RETURN(auto item, read_item(*put, "Item"));
         if (!item) return Status::validation("The provided key element does not match the schema");
-        if (!model::validate_item_key(*item, table.key_schema).is_ok()) {
+        if (!model::validate_item_key(*item, key_schema).is_ok()) {
           return Status::validation("The provided key element does not match the schema");
         }
-        EDDY_RETURN_IF_ERROR(model::validate_item(*item, table.key_schema));
-        write.key = model::extract_key(*item, table.key_schema);
+        EDDY_RETURN_IF_ERROR(model::validate_item(*item, key_schema));
+        write.key = model::extract_key(*item, key_schema);
         write.mutation = storage::Put{std::move(*item)};
       } else {
-        EDDY_ASSIGN_OR_RETURN(write.key, read_key(*del, "Key", table.key_schema));
+        EDDY_ASSIGN_OR_RETURN(write.key, read_key(*del, "Key", key_schema));
         write.mutation = storage::Delete{};
       }
       std::string identity = name;
       identity.push_back('\0');
-      model::append_key_encoding(write.key.at(table.key_schema.partition.name), identity);
-      if (table.key_schema.sort) {
-        model::append_key_encoding(write.key.at(table.key_schema.sort->name), identity);
+      model::append_key_encoding(write.key.at(key_schema.partition.name), identity);
+      if (key_schema.sort) {
+        model::append_key_encoding(write.key.at(key_schema.sort->name), identity);
       }
       if (!seen_keys.insert(std::move(identity)).second) {
         return Status::validation("Provided list of item keys contains duplicates");

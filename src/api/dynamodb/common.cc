@@ -91,6 +91,14 @@ Result<std::string> read_table_name(const Json& request, TableNameCheck check,
   return std::move(*name);
 }
 
+Result<model::KeySchema> find_key_schema(Context& context, std::string_view name) {
+  auto schema = context.engine.key_schema(name);
+  if (!schema && schema.status().code() == Code::kNotFound) {
+    return Status::not_found("Requested resource not found");
+  }
+  return schema;
+}
+
 Result<storage::TableDescription> find_table(Context& context, std::string_view name,
                                              bool name_in_message) {
   auto table = context.engine.describe_table(name);

@@ -47,6 +47,9 @@ Result<std::string> read_table_name(const Json& request,
                                     TableNameCheck check = TableNameCheck::kItemOperation,
                                     ConstraintErrors* collected = nullptr);
 
+// The key schema of an item operation's table, or ResourceNotFoundException.
+Result<model::KeySchema> find_key_schema(Context& context, std::string_view name);
+
 // The table, or ResourceNotFoundException: "Requested resource not found" for item operations,
 // with ": Table: <name> not found" for table operations (`name_in_message`).
 Result<storage::TableDescription> find_table(Context& context, std::string_view name,

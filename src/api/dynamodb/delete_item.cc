@@ -24,10 +24,11 @@ Result<ParsedWrite> parse_delete(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto condition, read_write_condition(context, request, bindings));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, del.response.table));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
+                        find_key_schema(context, del.response.table));
   storage::ItemWrite write;
   write.table = del.response.table;
-  EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", table.key_schema));
+  EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", key_schema));
   write.mutation = storage::Delete{};
   write.condition = condition_fn(std::move(condition));
   del.write = std::move(write);

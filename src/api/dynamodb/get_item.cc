@@ -24,8 +24,8 @@ Result<std::string> run(const Json& request, Context& context) {
         std::make_shared<expr::Projection>(expr::lower_attributes_to_get(*attributes_to_get));
   }
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, table_name));
-  EDDY_ASSIGN_OR_RETURN(auto key, read_key(request, "Key", table.key_schema));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, table_name));
+  EDDY_ASSIGN_OR_RETURN(auto key, read_key(request, "Key", key_schema));
   EDDY_ASSIGN_OR_RETURN(auto item, context.engine.get_item(table_name, key));
 
   rapidjson::StringBuffer buffer;

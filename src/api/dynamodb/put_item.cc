@@ -30,11 +30,12 @@ Result<ParsedWrite> parse_put(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto condition, read_write_condition(context, request, bindings));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, put.response.table));
-  EDDY_RETURN_IF_ERROR(model::validate_item(*item, table.key_schema));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
+                        find_key_schema(context, put.response.table));
+  EDDY_RETURN_IF_ERROR(model::validate_item(*item, key_schema));
   storage::ItemWrite write;
   write.table = put.response.table;
-  write.key = model::extract_key(*item, table.key_schema);
+  write.key = model::extract_key(*item, key_schema);
   write.mutation = storage::Put{std::move(*item)};
   write.condition = condition_fn(std::move(condition));
   put.write = std::move(write);

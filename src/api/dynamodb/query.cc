@@ -34,23 +34,23 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(read_filter_and_projection(request, context, bindings, "QueryFilter", read));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
   // QueryFilter may name key attributes; FilterExpression may not.
   if (read.filter && find_member(request, "FilterExpression")) {
-    EDDY_RETURN_IF_ERROR(check_filter_avoids_keys(*read.filter, table.key_schema));
+    EDDY_RETURN_IF_ERROR(check_filter_avoids_keys(*read.filter, key_schema));
   }
   expr::KeyRange range;
   if (key_condition) {
-    EDDY_ASSIGN_OR_RETURN(range, expr::compile_key_condition(*key_condition, table.key_schema));
+    EDDY_ASSIGN_OR_RETURN(range, expr::compile_key_condition(*key_condition, key_schema));
   } else {
-    EDDY_ASSIGN_OR_RETURN(range, expr::lower_key_conditions(*key_conditions, table.key_schema));
+    EDDY_ASSIGN_OR_RETURN(range, expr::lower_key_conditions(*key_conditions, key_schema));
   }
   if (read.exclusive_start_key) {
-    auto valid = model::validate_key(*read.exclusive_start_key, table.key_schema);
+    auto valid = model::validate_key(*read.exclusive_start_key, key_schema);
     if (!valid) {
       return Status::validation("The provided starting key is invalid: " + valid.message());
     }
-    if (!(read.exclusive_start_key->at(table.key_schema.partition.name) == range.partition)) {
+    if (!(read.exclusive_start_key->at(key_schema.partition.name) == range.partition)) {
       return Status::validation(
           "The provided starting key is outside query boundaries based on provided conditions");
     }

@@ -57,9 +57,9 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(read_filter_and_projection(request, context, bindings, "ScanFilter", read));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
   if (read.exclusive_start_key) {
-    auto valid = model::validate_key(*read.exclusive_start_key, table.key_schema);
+    auto valid = model::validate_key(*read.exclusive_start_key, key_schema);
     if (!valid) {
       return Status::validation("The provided starting key is invalid: " + valid.message());
     }

@@ -50,13 +50,13 @@ Result<std::string> run(const Json& request, Context& context) {
     EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(*action));
     EDDY_ASSIGN_OR_RETURN(get.projection, compile_projection(context, projection_text, bindings));
     EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
-    EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, get.table));
-    EDDY_ASSIGN_OR_RETURN(auto key, read_key(*action, "Key", table.key_schema));
+    EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, get.table));
+    EDDY_ASSIGN_OR_RETURN(auto key, read_key(*action, "Key", key_schema));
     std::string identity = get.table;
     identity.push_back('\0');
-    model::append_key_encoding(key.at(table.key_schema.partition.name), identity);
-    if (table.key_schema.sort) {
-      model::append_key_encoding(key.at(table.key_schema.sort->name), identity);
+    model::append_key_encoding(key.at(key_schema.partition.name), identity);
+    if (key_schema.sort) {
+      model::append_key_encoding(key.at(key_schema.sort->name), identity);
     }
     if (!seen.insert(std::move(identity)).second) {
       return Status::validation(

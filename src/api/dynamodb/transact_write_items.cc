@@ -42,9 +42,10 @@ Result<ParsedWrite> parse_condition_check(const Json& action, Context& context) 
   EDDY_ASSIGN_OR_RETURN(
       auto condition, compile_condition(context, text, expr::ExpressionKind::kCondition, bindings));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, check.response.table));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
+                        find_key_schema(context, check.response.table));
   check.write.table = check.response.table;
-  EDDY_ASSIGN_OR_RETURN(check.write.key, read_key(action, "Key", table.key_schema));
+  EDDY_ASSIGN_OR_RETURN(check.write.key, read_key(action, "Key", key_schema));
   check.write.mutation = storage::Check{};
   check.write.condition = condition_fn(std::move(condition));
   return check;
@@ -97,12 +98,13 @@ Result<Transaction> parse(const Json& request, Context& context) {
                                  : del ? parse_delete(*del, context)
                                        : parse_update(*update, context);
     if (!parsed) return parsed.status();
-    EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, parsed->write.table));
+    EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
+                          find_key_schema(context, parsed->write.table));
     std::string identity = parsed->write.table;
     identity.push_back('\0');
-    model::append_key_encoding(parsed->write.key.at(table.key_schema.partition.name), identity);
-    if (table.key_schema.sort) {
-      model::append_key_encoding(parsed->write.key.at(table.key_schema.sort->name), identity);
+    model::append_key_encoding(parsed->write.key.at(key_schema.partition.name), identity);
+    if (key_schema.sort) {
+      model::append_key_encoding(parsed->write.key.at(key_schema.sort->name), identity);
     }
     if (!seen_items.insert(std::move(identity)).second) {
       return Status::validation(

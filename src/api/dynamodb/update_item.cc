@@ -77,18 +77,19 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
     update = std::make_shared<expr::Update>(std::move(lowered));
   }
 
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, upd.response.table));
+  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
+                        find_key_schema(context, upd.response.table));
   storage::ItemWrite write;
   write.table = upd.response.table;
-  EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", table.key_schema));
-  EDDY_RETURN_IF_ERROR(expr::check_key_not_updated(*update, table.key_schema));
+  EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", key_schema));
+  EDDY_RETURN_IF_ERROR(expr::check_key_not_updated(*update, key_schema));
   if (upd.response.return_values == ReturnValues::kUpdatedOld ||
       upd.response.return_values == ReturnValues::kUpdatedNew) {
     upd.response.updated_paths = std::make_shared<expr::Projection>(updated_paths(*update));
   }
   // Pure: (current item, request) -> new item (DESIGN decision 6).
   write.mutation =
-      storage::Update{[update, key = write.key, schema = table.key_schema](
+      storage::Update{[update, key = write.key, schema = key_schema](
                           const model::Item* current) -> Result<std::optional<model::Item>> {
         EDDY_ASSIGN_OR_RETURN(auto outcome, expr::apply_update(*update, current, key));
         if (model::item_size(outcome.item) > model::kMaxItemBytes) {

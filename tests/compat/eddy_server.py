@@ -1,0 +1,211 @@
+"""Start and stop `eddy serve` for the black-box compatibility tests.
+
+Used by test_dynamodb_boto3.py (run it with Debian's /usr/bin/python3, which has
+python3-boto3). The binary comes from $EDDY_BIN (ctest sets it); by hand it
+defaults to build/eddy of this checkout.
+
+    with EddyServer() as server:
+        client = server.client()          # boto3 client, dummy credentials
+        resource = server.resource()      # boto3 resource
+        status, headers, body = server.raw_post("ListTables", b"{}")
+"""
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_BIN = REPO / "build" / "eddy"
+REGION = "us-east-1"
+ACCOUNT = "000000000000"
+TARGET_PREFIX = "DynamoDB_20120810."
+
+START_TIMEOUT = 30.0  # seconds to print the endpoint and answer /health
+STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
+
+
+def eddy_bin():
+    return os.environ.get("EDDY_BIN") or str(DEFAULT_BIN)
+
+
+class EddyServer:
+    """One `eddy serve --listen 127.0.0.1:0 --in-memory --no-stack` process."""
+
+    def __init__(self, extra_args=(), access_key="AKIDEXAMPLE", secret_key="dummy-secret"):
+        self.extra_args = list(extra_args)
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.proc = None
+        self.endpoint = None
+        self.output = []  # every stdout/stderr line, for failure messages
+        self.exit_code = None
+        self._found = threading.Event()
+        self._reader = None
+
+    # -- lifecycle -------------------------------------------------------
+
+    def start(self):
+        cmd = [eddy_bin(), "serve", "--listen", "127.0.0.1:0", "--in-memory", "--no-stack"]
+        cmd += self.extra_args
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        # Keep draining the pipe for the whole life of the server so that it
+        # never blocks on a full pipe.
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not self._found.wait(0.05):
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self._describe("eddy serve exited before printing its endpoint"))
+                if time.monotonic() > deadline:
+                    raise RuntimeError(self._describe("eddy serve did not print 'endpoint: http://...'"))
+            while True:
+                try:
+                    with urllib.request.urlopen(self.endpoint + "/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except (urllib.error.URLError, OSError):
+                    pass
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self._describe("eddy serve exited before /health answered 200"))
+                if time.monotonic() > deadline:
+                    raise RuntimeError(self._describe("GET /health never answered 200"))
+                time.sleep(0.05)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _read_output(self):
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            self.output.append(line)
+            if self.endpoint is None:
+                m = re.search(r"endpoint: (http://\S+)", line)
+                if m:
+                    self.endpoint = m.group(1).rstrip("/")
+                    self._found.set()
+
+    def stop(self):
+        """SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit code."""
+        if self.proc is None:
+            return self.exit_code
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.exit_code = self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.exit_code = "killed: did not exit within %.0f s of SIGTERM" % STOP_TIMEOUT
+        else:
+            self.exit_code = self.proc.returncode
+        if self._reader is not None:
+            self._reader.join(2)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.proc = None
+        return self.exit_code
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def _describe(self, what):
+        return "%s\ncommand exit: %s\noutput:\n%s" % (
+            what,
+            None if self.proc is None else self.proc.poll(),
+            "\n".join(self.output[-50:]),
+        )
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- clients ---------------------------------------------------------
+
+    def _config(self):
+        from botocore.config import Config
+
+        # No retries: a wrong answer must show up as a failure at once, and a
+        # wrong x-amz-crc32 raises ChecksumError instead of being retried.
+        return Config(retries={"max_attempts": 0, "mode": "legacy"}, connect_timeout=5, read_timeout=60)
+
+    def client(self, access_key=None, secret_key=None):
+        import boto3
+
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=access_key or self.access_key,
+            aws_secret_access_key=secret_key or self.secret_key,
+            config=self._config(),
+        )
+
+    def resource(self, access_key=None, secret_key=None):
+        import boto3
+
+        return boto3.resource(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=access_key or self.access_key,
+            aws_secret_access_key=secret_key or self.secret_key,
+            config=self._config(),
+        )
+
+    # -- raw HTTP --------------------------------------------------------
+
+    def health(self):
+        try:
+            with urllib.request.urlopen(self.endpoint + "/health", timeout=5) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def request_headers(self, operation, body, sign=True, target=None, headers=None,
+                        access_key=None, secret_key=None):
+        """The headers of a DynamoDB JSON 1.0 POST, SigV4-signed unless sign=False."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        hdrs = {
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": target if target is not None else TARGET_PREFIX + operation,
+        }
+        hdrs.update(headers or {})
+        if sign:
+            req = AWSRequest(method="POST", url=self.endpoint + "/", data=body, headers=hdrs)
+            creds = Credentials(access_key or self.access_key, secret_key or self.secret_key)
+            SigV4Auth(creds, "dynamodb", REGION).add_auth(req)
+            hdrs = dict(req.headers.items())
+        return hdrs
+
+    def raw_post(self, operation, body, sign=True, target=None, headers=None,
+                 access_key=None, secret_key=None, timeout=60):
+        """POST body (bytes) with X-Amz-Target; SigV4-signed unless sign=False.
+
+        Returns (status, headers as a lower-cased dict, body bytes)."""
+        hdrs = self.request_headers(operation, body, sign=sign, target=target, headers=headers,
+                                    access_key=access_key, secret_key=secret_key)
+        req = urllib.request.Request(self.endpoint + "/", data=body, headers=hdrs, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
