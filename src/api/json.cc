@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace eddy::api {
 
@@ -35,20 +36,23 @@ Status wrong_type(const Json& value, std::string_view /*name*/, std::string_view
       fmt::format("{} cannot be converted to {}", json_type_name(value), expected));
 }
 
-// The deepest bracket nesting of a JSON text (brackets inside strings do not count).
+// The deepest bracket nesting of a JSON text (brackets inside strings do not count). Strings
+// are skipped with memchr: they are most of a request's bytes.
 size_t nesting_depth(std::string_view text) {
   size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p++;
+    if (c == '"') {
+      for (;;) {  // to the closing quote: one not preceded by an odd number of backslashes
+        const char* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
+        if (!quote) return deepest;  // unterminated: the parser reports it
+        size_t backslashes = 0;
+        for (const char* q = quote; q > p && q[-1] == '\\'; --q) ++backslashes;
+        p = quote + 1;
+        if (backslashes % 2 == 0) break;
       }
-    } else if (c == '"') {
-      in_string = true;
     } else if (c == '{' || c == '[') {
       deepest = std::max(deepest, ++depth);
     } else if ((c == '}' || c == ']') && depth > 0) {
@@ -60,7 +64,7 @@ size_t nesting_depth(std::string_view text) {
 
 }  // namespace
 
-Status parse_request(std::string_view body, rapidjson::Document& document) {
+Status parse_request(const std::string& body, rapidjson::Document& document) {
   // Whatever reads the document later (the codec, a digest of it) may recurse over it, so very
   // deep documents are refused up front. The bound leaves room for DynamoDB's own limit of 32
   // nested attribute levels (two JSON levels each), which the codec reports with its message.
@@ -75,7 +79,12 @@ Status parse_request(std::string_view body, rapidjson::Document& document) {
   }
   // Iterative parsing: a body of a million nested brackets must not exhaust the stack (the
   // recursive parser crashed on 200,000). Depth limits are the codec's, with DynamoDB's message.
-  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  // Parsed as a NUL-terminated string: RapidJSON's SSE2 string scanning works on that stream
+  // only. A NUL inside the body would end the text early, so such a body is refused.
+  if (std::memchr(body.data(), '\0', body.size()) != nullptr) {
+    return Status::serialization("Request bodies may not contain NUL bytes");
+  }
+  document.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
   if (document.HasParseError()) {
     return Status::serialization(
         fmt::format("Malformed JSON at offset {}: {}", document.GetErrorOffset(),

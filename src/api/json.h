@@ -28,7 +28,7 @@ inline constexpr size_t kMaxJsonDepth = 256;
 
 // Parses a request body into `document`; kSerialization when it is not a JSON object or nests
 // deeper than kMaxJsonDepth.
-Status parse_request(std::string_view body, rapidjson::Document& document);
+Status parse_request(const std::string& body, rapidjson::Document& document);
 
 // The member `name` of `object`, or nullptr when absent or null.
 const Json* find_member(const Json& object, std::string_view name);

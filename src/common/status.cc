@@ -11,6 +11,8 @@ const char* code_name(Code code) {
       return "OK";
     case Code::kValidation:
       return "Validation";
+    case Code::kSerialization:
+      return "Serialization";
     case Code::kNotFound:
       return "NotFound";
     case Code::kAlreadyExists:

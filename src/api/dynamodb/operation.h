@@ -51,6 +51,6 @@ using Operation = void (*)(const Json& request, Context& context, Reply reply);
 Operation find_operation(std::string_view name);
 
 // Runs one request: `target` is the whole X-Amz-Target value; `body` the request body.
-void handle(std::string_view target, std::string_view body, Context& context, Reply reply);
+void handle(std::string_view target, const std::string& body, Context& context, Reply reply);
 
 }  // namespace eddy::api::dynamodb

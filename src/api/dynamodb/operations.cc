@@ -42,7 +42,7 @@ Operation find_operation(std::string_view name) {
   return nullptr;
 }
 
-void handle(std::string_view target, std::string_view body, Context& context, Reply reply) {
+void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {
   if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
     return reply(ApiError::unknown_operation());
   }

@@ -31,7 +31,7 @@ class DynamoDbTest : public ::testing::Test {
 
   Answer call(std::string_view operation, std::string_view body) {
     std::promise<Outcome> promise;
-    handle(std::string("DynamoDB_20120810.") + std::string(operation), body, *context_,
+    handle(std::string("DynamoDB_20120810.") + std::string(operation), std::string(body), *context_,
            [&](Outcome outcome) { promise.set_value(std::move(outcome)); });
     Outcome outcome = promise.get_future().get();
     Answer answer;
