@@ -13,7 +13,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -38,11 +37,20 @@ namespace {
 
 constexpr const char* kBodyTooLarge = R"({"message":"Request body too large: the limit is 16 MB"})";
 
-// Each connection's I/O runs on its own strand; naming the strand type (instead of Beast's
-// type-erased tcp_stream) saves an executor copy through the type erasure on every operation.
-using Strand = asio::strand<asio::io_context::executor_type>;
-using Socket = tcp::socket::rebind_executor<Strand>::other;
-using Stream = beast::basic_stream<tcp, Strand>;
+// One io_context per thread, each with its own acceptor on the shared port (SO_REUSEPORT: the
+// kernel spreads connections over them), as nginx runs a worker per core. A connection lives on
+// one thread: no strands, no locks in the scheduler, no wake-ups of another thread per request.
+// Naming the executor type (instead of Beast's type-erased tcp_stream) also saves the type
+// erasure's executor copies on every operation.
+using Executor = asio::io_context::executor_type;
+using Socket = tcp::socket::rebind_executor<Executor>::other;
+using Stream = beast::basic_stream<tcp, Executor>;
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+struct Worker {
+  asio::io_context ioc{1};  // concurrency hint: one thread runs it
+  tcp::acceptor acceptor{ioc};
+};
 
 struct Connection {
   explicit Connection(Socket socket) : stream(std::move(socket)) {}
@@ -103,7 +111,7 @@ std::string response_head(const Response& response, unsigned version, bool keep_
 struct Server::Impl {
   Impl(Router& router, ServerOptions options) : router(router), options(std::move(options)) {}
 
-  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> accept_loop(Worker& worker);
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<void> linger(Connection& connection);
   asio::awaitable<void> write_simple(Connection& connection, bhttp::status status, std::string body,
@@ -112,24 +120,22 @@ struct Server::Impl {
 
   Router& router;
   const ServerOptions options;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::optional<asio::signal_set> signals;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::optional<asio::signal_set> signals;  // on the first worker
   std::atomic<bool> stopping{false};
   mutable std::mutex mu;
   std::set<std::shared_ptr<Connection>> connections;
 };
 
-asio::awaitable<void> Server::Impl::accept_loop() {
+asio::awaitable<void> Server::Impl::accept_loop(Worker& worker) {
   for (;;) {
     beast::error_code ec;
-    auto strand = asio::make_strand(ioc);
-    Socket socket =
-        co_await acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+    Socket socket = co_await worker.acceptor.async_accept(
+        worker.ioc.get_executor(), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) co_return;
       // Out of file descriptors and the like: the listener stays up and retries.
-      asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+      asio::steady_timer pause(worker.ioc, std::chrono::milliseconds(50));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
@@ -139,7 +145,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       std::lock_guard lock(mu);
       connections.insert(connection);
     }
-    asio::co_spawn(strand, session(connection), asio::detached);
+    asio::co_spawn(worker.ioc, session(connection), asio::detached);
   }
 }
 
@@ -244,19 +250,21 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
 
 void Server::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
-  asio::post(ioc, [this] {
-    beast::error_code ec;
-    acceptor.close(ec);
-    // A pending signal wait would keep the io_context running.
-    if (signals) signals->cancel(ec);
-    std::lock_guard lock(mu);
-    for (const auto& connection : connections) {
-      // Only connections waiting for a request are closed; the others finish theirs first.
-      asio::post(connection->stream.get_executor(), [connection] {
-        if (connection->idle) connection->stream.cancel();
-      });
-    }
-  });
+  for (auto& worker : workers) {
+    asio::post(worker->ioc, [this, &worker = *worker] {
+      beast::error_code ec;
+      worker.acceptor.close(ec);
+      // A pending signal wait would keep the first worker running.
+      if (signals && &worker == workers.front().get()) signals->cancel(ec);
+    });
+  }
+  std::lock_guard lock(mu);
+  for (const auto& connection : connections) {
+    // Only connections waiting for a request are closed; the others finish theirs first.
+    asio::post(connection->stream.get_executor(), [connection] {
+      if (connection->idle) connection->stream.cancel();
+    });
+  }
 }
 
 Server::Server(Router& router, ServerOptions options)
@@ -265,20 +273,32 @@ Server::Server(Router& router, ServerOptions options)
 Server::~Server() = default;
 
 Result<std::string> Server::listen() {
+  auto& impl = *impl_;
   beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) return Status::validation("invalid listen address: " + impl_->options.host);
-  tcp::endpoint endpoint(address, impl_->options.port);
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::io_error("cannot listen on " + impl_->options.host + ":" +
-                            std::to_string(impl_->options.port) + ": " + ec.message());
+  auto address = asio::ip::make_address(impl.options.host, ec);
+  if (ec) return Status::validation("invalid listen address: " + impl.options.host);
+  unsigned threads =
+      impl.options.threads ? impl.options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  tcp::endpoint endpoint(address, impl.options.port);
+  for (unsigned i = 0; i < threads; ++i) {
+    auto worker = std::make_unique<Worker>();
+    auto& acceptor = worker->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.set_option(ReusePort(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      impl.workers.clear();
+      return Status::io_error("cannot listen on " + impl.options.host + ":" +
+                              std::to_string(endpoint.port()) + ": " + ec.message());
+    }
+    // Port 0 picked a free port; the other workers share that one.
+    endpoint = acceptor.local_endpoint();
+    impl.workers.push_back(std::move(worker));
   }
-  auto bound = acceptor.local_endpoint();
+  auto bound = endpoint;
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";
   return host + ":" + std::to_string(bound.port());
@@ -286,20 +306,22 @@ Result<std::string> Server::listen() {
 
 void Server::run(bool handle_signals) {
   auto& impl = *impl_;
+  if (impl.workers.empty()) return;  // listen() failed or was not called
   if (handle_signals) {
-    impl.signals.emplace(impl.ioc, SIGINT, SIGTERM);
+    impl.signals.emplace(impl.workers.front()->ioc, SIGINT, SIGTERM);
     impl.signals->async_wait([this](const beast::error_code& ec, int) {
       if (!ec) stop();
     });
   }
-  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
-  unsigned threads =
-      impl.options.threads ? impl.options.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, threads);
+  for (auto& worker : impl.workers) {
+    asio::co_spawn(worker->ioc, impl.accept_loop(*worker), asio::detached);
+  }
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i)
-    pool.emplace_back([&impl] { impl.ioc.run(); });
-  impl.ioc.run();
+  for (size_t i = 1; i < impl.workers.size(); ++i) {
+    pool.emplace_back([&worker = *impl.workers[i]] { worker.ioc.run(); });
+  }
+  // Each worker's run() returns once its acceptor is closed and its connections are done.
+  impl.workers.front()->ioc.run();
   for (auto& thread : pool)
     thread.join();
 }
