@@ -17,7 +17,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SECS=10
-EDDY_SRC=/work/main/build/eddy
+EDDY_SRC="$HERE/../../build/eddy"
 OPS="put get update query"
 CONNS="1 16 64"
 SERVERS="nginx dynalite eddy"

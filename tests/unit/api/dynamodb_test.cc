@@ -43,7 +43,7 @@ class DynamoDbTest : public ::testing::Test {
       answer.body = error.body();
       answer.error_name = std::string(error.name());
     }
-    if (!answer.body.empty()) answer.json.Parse(answer.body.c_str());
+    if (!answer.body.empty()) answer.json.Parse(answer.body.data(), answer.body.size());
     return answer;
   }
 
