@@ -29,18 +29,8 @@ struct TableRead {
 };
 
 Result<std::string> run(const Json& request, Context& context) {
-  EDDY_ASSIGN_OR_RETURN(const Json* request_items, get_object(request, "RequestItems"));
+  EDDY_ASSIGN_OR_RETURN(const Json* request_items, read_request_items(request));
   EDDY_ASSIGN_OR_RETURN(auto capacity, read_capacity_detail(request));
-  if (!request_items) {
-    ConstraintErrors errors;
-    errors.add_null("requestItems");
-    return errors.status();
-  }
-  if (request_items->MemberCount() == 0) {
-    ConstraintErrors errors;
-    errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
-    return errors.status();
-  }
 
   std::vector<TableRead> reads;
   size_t total = 0;
@@ -196,9 +186,7 @@ Result<std::string> run(const Json& request, Context& context) {
 }  // namespace
 
 void batch_get_item(const Json& request, Context& context, Reply reply) {
-  auto response = run(request, context);
-  if (!response) return fail(reply, response.status());
-  reply(std::move(*response));
+  answer(reply, run(request, context));
 }
 
 }  // namespace eddy::api::dynamodb

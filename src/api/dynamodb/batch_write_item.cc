@@ -34,18 +34,8 @@ struct BatchWrite {
 
 Result<BatchWrite> parse(const Json& request, Context& context) {
   BatchWrite batch;
-  EDDY_ASSIGN_OR_RETURN(const Json* request_items, get_object(request, "RequestItems"));
+  EDDY_ASSIGN_OR_RETURN(const Json* request_items, read_request_items(request));
   EDDY_ASSIGN_OR_RETURN(batch.capacity, read_capacity_detail(request));
-  if (!request_items) {
-    ConstraintErrors errors;
-    errors.add_null("requestItems");
-    return errors.status();
-  }
-  if (request_items->MemberCount() == 0) {
-    ConstraintErrors errors;
-    errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
-    return errors.status();
-  }
   size_t total = 0;
   for (const auto& entry : request_items->GetObject()) {
     std::optional<std::string> name(std::in_place, entry.name.GetString(),

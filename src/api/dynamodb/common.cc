@@ -472,6 +472,45 @@ void write_table_description(JsonWriter& writer, const storage::TableDescription
   writer.EndObject();
 }
 
+std::string table_description_response(std::string_view member,
+                                       const storage::TableDescription& table,
+                                       const Context& context, std::string_view status) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  write_key(writer, member);
+  write_table_description(writer, table, context, status);
+  writer.EndObject();
+  return finish(buffer);
+}
+
+Result<const Json*> read_request_items(const Json& request) {
+  EDDY_ASSIGN_OR_RETURN(const Json* items, get_object(request, "RequestItems"));
+  ConstraintErrors errors;
+  if (!items) {
+    errors.add_null("requestItems");
+  } else if (items->MemberCount() == 0) {
+    errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
+  }
+  EDDY_RETURN_IF_ERROR(errors.status());
+  return items;
+}
+
+Result<const Json*> read_transact_items(const Json& request) {
+  constexpr size_t kMaxActions = 100;
+  EDDY_ASSIGN_OR_RETURN(const Json* actions, get_array(request, "TransactItems"));
+  ConstraintErrors errors;
+  if (!actions) {
+    errors.add_null("transactItems");
+  } else if (actions->Size() == 0) {
+    errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
+  } else if (actions->Size() > kMaxActions) {
+    errors.add("[...]", "transactItems", "Member must have length less than or equal to 100");
+  }
+  EDDY_RETURN_IF_ERROR(errors.status());
+  return actions;
+}
+
 void write_item(JsonWriter& writer, const model::Item& item, const expr::Projection* projection) {
   if (projection) {
     model::encode_item(expr::project(*projection, item), writer);

@@ -156,4 +156,22 @@ inline void fail(Reply& reply, const Status& status) {
   reply(ApiError::from_status(status));
 }
 
+// Replies with a response body, or with the error that prevented it.
+inline void answer(Reply& reply, Result<std::string> response) {
+  if (!response) return fail(reply, response.status());
+  reply(std::move(*response));
+}
+
+// {"<member>": TableDescription}: the response of CreateTable, DescribeTable, UpdateTable and
+// DeleteTable, with the TableStatus each reports.
+std::string table_description_response(std::string_view member,
+                                       const storage::TableDescription& table,
+                                       const Context& context, std::string_view status);
+
+// RequestItems of BatchGetItem and BatchWriteItem: required, not empty.
+Result<const Json*> read_request_items(const Json& request);
+
+// TransactItems of TransactGetItems and TransactWriteItems: required, 1 to 100 actions.
+Result<const Json*> read_transact_items(const Json& request);
+
 }  // namespace eddy::api::dynamodb

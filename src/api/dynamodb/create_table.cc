@@ -192,14 +192,8 @@ void create_table(const Json& request, Context& context, Reply reply) {
   if (!spec) return fail(reply, spec.status());
   auto table = context.engine.create_table(std::move(*spec));
   if (!table) return fail(reply, table.status());
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("TableDescription");
   // DynamoDB answers CREATING; Eddy's table is usable at once, and DescribeTable says ACTIVE.
-  write_table_description(writer, *table, context, "CREATING");
-  writer.EndObject();
-  reply(finish(buffer));
+  reply(table_description_response("TableDescription", *table, context, "CREATING"));
 }
 
 }  // namespace eddy::api::dynamodb

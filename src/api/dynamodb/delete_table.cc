@@ -22,13 +22,7 @@ void delete_table(const Json& request, Context& context, Reply reply) {
     }
     return fail(reply, deleted.status());
   }
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("TableDescription");
-  write_table_description(writer, *deleted, context, "DELETING");
-  writer.EndObject();
-  reply(finish(buffer));
+  reply(table_description_response("TableDescription", *deleted, context, "DELETING"));
 }
 
 }  // namespace eddy::api::dynamodb

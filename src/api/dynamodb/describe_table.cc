@@ -9,13 +9,7 @@ void describe_table(const Json& request, Context& context, Reply reply) {
   if (!name) return fail(reply, name.status());
   auto table = find_table(context, *name, /*name_in_message=*/true);
   if (!table) return fail(reply, table.status());
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("Table");
-  write_table_description(writer, *table, context, "ACTIVE");
-  writer.EndObject();
-  reply(finish(buffer));
+  reply(table_description_response("Table", *table, context, "ACTIVE"));
 }
 
 }  // namespace eddy::api::dynamodb

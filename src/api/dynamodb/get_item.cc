@@ -46,9 +46,7 @@ Result<std::string> run(const Json& request, Context& context) {
 }  // namespace
 
 void get_item(const Json& request, Context& context, Reply reply) {
-  auto response = run(request, context);
-  if (!response) return fail(reply, response.status());
-  reply(std::move(*response));
+  answer(reply, run(request, context));
 }
 
 }  // namespace eddy::api::dynamodb

@@ -160,6 +160,13 @@ const std::string* find_key_attribute(const expr::Operand& operand,
 
 }  // namespace
 
+Status check_start_key(const ItemReadRequest& read, const model::KeySchema& schema) {
+  if (!read.exclusive_start_key) return {};
+  Status valid = model::validate_key(*read.exclusive_start_key, schema);
+  if (valid.is_ok()) return {};
+  return Status::validation("The provided starting key is invalid: " + valid.message());
+}
+
 Status check_filter_avoids_keys(const expr::Condition& filter, const model::KeySchema& schema) {
   std::vector<std::string> keys{schema.partition.name};
   if (schema.sort) keys.push_back(schema.sort->name);

@@ -35,6 +35,9 @@ Status check_select(const Json& request, const ItemReadRequest& read, bool has_p
 Status read_filter_and_projection(const Json& request, Context& context, expr::Bindings& bindings,
                                   std::string_view legacy_member, ItemReadRequest& read);
 
+// ExclusiveStartKey, when given, must be a key of the table.
+Status check_start_key(const ItemReadRequest& read, const model::KeySchema& schema);
+
 // Query's FilterExpression may not name key attributes
 // ("Filter Expression can only contain non-primary key attributes: Primary key attribute: pk").
 Status check_filter_avoids_keys(const expr::Condition& filter, const model::KeySchema& schema);

@@ -24,6 +24,26 @@ expr::Projection updated_paths(const expr::Update& update) {
   return projection;
 }
 
+Result<std::shared_ptr<const expr::Condition>> read_put_or_delete_options(
+    const Json& request, Context& context, std::string_view operation, WriteResponse& response) {
+  EDDY_ASSIGN_OR_RETURN(
+      response.return_values,
+      read_return_values(request, operation, {ReturnValues::kNone, ReturnValues::kAllOld}));
+  EDDY_ASSIGN_OR_RETURN(response.old_on_condition_failure,
+                        read_return_old_on_condition_failure(request));
+  EDDY_ASSIGN_OR_RETURN(response.capacity, read_capacity_detail(request));
+  EDDY_RETURN_IF_ERROR(
+      expr::check_not_mixed(present_members(request, {"Expected", "ConditionalOperator"}),
+                            present_members(request, {"ConditionExpression"})));
+  if (!find_member(request, "ConditionExpression")) {
+    EDDY_RETURN_IF_ERROR(refuse_unused_bindings(request, "ConditionExpression is null"));
+  }
+  EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(request));
+  EDDY_ASSIGN_OR_RETURN(auto condition, read_write_condition(context, request, bindings));
+  EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
+  return condition;
+}
+
 void submit_item_write(Context& context, Result<ParsedWrite> parsed, Reply reply) {
   if (!parsed) return fail(reply, parsed.status());
   storage::WriteUnit unit;

@@ -13,22 +13,8 @@ Result<ParsedWrite> parse_put(const Json& request, Context& context) {
     errors.add_null("item");
     return errors.status();
   }
-  EDDY_ASSIGN_OR_RETURN(
-      put.response.return_values,
-      read_return_values(request, "PutItem", {ReturnValues::kNone, ReturnValues::kAllOld}));
-  EDDY_ASSIGN_OR_RETURN(put.response.old_on_condition_failure,
-                        read_return_old_on_condition_failure(request));
-  EDDY_ASSIGN_OR_RETURN(put.response.capacity, read_capacity_detail(request));
-
-  EDDY_RETURN_IF_ERROR(
-      expr::check_not_mixed(present_members(request, {"Expected", "ConditionalOperator"}),
-                            present_members(request, {"ConditionExpression"})));
-  if (!find_member(request, "ConditionExpression")) {
-    EDDY_RETURN_IF_ERROR(refuse_unused_bindings(request, "ConditionExpression is null"));
-  }
-  EDDY_ASSIGN_OR_RETURN(auto bindings, read_bindings(request));
-  EDDY_ASSIGN_OR_RETURN(auto condition, read_write_condition(context, request, bindings));
-  EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
+  EDDY_ASSIGN_OR_RETURN(auto condition,
+                        read_put_or_delete_options(request, context, "PutItem", put.response));
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, put.response.table));

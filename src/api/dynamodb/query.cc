@@ -45,11 +45,8 @@ Result<std::string> run(const Json& request, Context& context) {
   } else {
     EDDY_ASSIGN_OR_RETURN(range, expr::lower_key_conditions(*key_conditions, key_schema));
   }
+  EDDY_RETURN_IF_ERROR(check_start_key(read, key_schema));
   if (read.exclusive_start_key) {
-    auto valid = model::validate_key(*read.exclusive_start_key, key_schema);
-    if (!valid) {
-      return Status::validation("The provided starting key is invalid: " + valid.message());
-    }
     if (!(read.exclusive_start_key->at(key_schema.partition.name) == range.partition)) {
       return Status::validation(
           "The provided starting key is outside query boundaries based on provided conditions");
@@ -71,9 +68,7 @@ Result<std::string> run(const Json& request, Context& context) {
 }  // namespace
 
 void query(const Json& request, Context& context, Reply reply) {
-  auto response = run(request, context);
-  if (!response) return fail(reply, response.status());
-  reply(std::move(*response));
+  answer(reply, run(request, context));
 }
 
 }  // namespace eddy::api::dynamodb

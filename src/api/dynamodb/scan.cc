@@ -58,12 +58,7 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
-  if (read.exclusive_start_key) {
-    auto valid = model::validate_key(*read.exclusive_start_key, key_schema);
-    if (!valid) {
-      return Status::validation("The provided starting key is invalid: " + valid.message());
-    }
-  }
+  EDDY_RETURN_IF_ERROR(check_start_key(read, key_schema));
   storage::ScanRequest scan;
   scan.table = read.table;
   scan.limit = read.limit;
@@ -78,9 +73,7 @@ Result<std::string> run(const Json& request, Context& context) {
 }  // namespace
 
 void scan(const Json& request, Context& context, Reply reply) {
-  auto response = run(request, context);
-  if (!response) return fail(reply, response.status());
-  reply(std::move(*response));
+  answer(reply, run(request, context));
 }
 
 }  // namespace eddy::api::dynamodb

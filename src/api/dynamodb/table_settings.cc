@@ -118,6 +118,11 @@ std::string tags_to_property(const std::vector<Tag>& tags) {
 
 namespace eddy::api::dynamodb {
 
+Status save_tags(Context& context, storage::TableDescription table, const std::vector<Tag>& tags) {
+  table.properties[property::kTags] = tags_to_property(tags);
+  return context.engine.update_properties(table.name, std::move(table.properties)).status();
+}
+
 Result<storage::TableDescription> table_of_resource(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto arn, get_string(request, "ResourceArn"));
   if (!arn) return Status::validation("Invalid TableArn");

@@ -38,5 +38,7 @@ namespace eddy::api::dynamodb {
 // The table named by the request's ResourceArn (TagResource, UntagResource,
 // ListTagsOfResource), with their messages.
 Result<storage::TableDescription> table_of_resource(const Json& request, Context& context);
+// Replaces the table's tags.
+Status save_tags(Context& context, storage::TableDescription table, const std::vector<Tag>& tags);
 
 }  // namespace eddy::api::dynamodb

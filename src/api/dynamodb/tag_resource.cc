@@ -30,8 +30,7 @@ Status run(const Json& request, Context& context) {
     return Status::validation(
         "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
   }
-  table.properties[property::kTags] = tags_to_property(merged);
-  return context.engine.update_properties(table.name, std::move(table.properties)).status();
+  return save_tags(context, std::move(table), merged);
 }
 
 }  // namespace

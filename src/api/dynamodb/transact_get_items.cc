@@ -10,25 +10,14 @@ namespace eddy::api::dynamodb {
 
 namespace {
 
-constexpr size_t kMaxActions = 100;
-
 struct Get {
   std::string table;
   std::shared_ptr<const expr::Projection> projection;
 };
 
 Result<std::string> run(const Json& request, Context& context) {
-  EDDY_ASSIGN_OR_RETURN(const Json* actions, get_array(request, "TransactItems"));
+  EDDY_ASSIGN_OR_RETURN(const Json* actions, read_transact_items(request));
   EDDY_ASSIGN_OR_RETURN(auto capacity, read_capacity_detail(request));
-  ConstraintErrors errors;
-  if (!actions) {
-    errors.add_null("transactItems");
-  } else if (actions->Size() == 0) {
-    errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
-  } else if (actions->Size() > kMaxActions) {
-    errors.add("[...]", "transactItems", "Member must have length less than or equal to 100");
-  }
-  EDDY_RETURN_IF_ERROR(errors.status());
 
   std::vector<Get> gets;
   std::vector<storage::Engine::ItemKey> keys;
@@ -101,9 +90,7 @@ Result<std::string> run(const Json& request, Context& context) {
 }  // namespace
 
 void transact_get_items(const Json& request, Context& context, Reply reply) {
-  auto response = run(request, context);
-  if (!response) return fail(reply, response.status());
-  reply(std::move(*response));
+  answer(reply, run(request, context));
 }
 
 }  // namespace eddy::api::dynamodb

@@ -17,7 +17,6 @@ namespace eddy::api::dynamodb {
 
 namespace {
 
-constexpr size_t kMaxActions = 100;
 constexpr size_t kMaxTokenLength = 36;
 
 struct Transaction {
@@ -63,17 +62,10 @@ std::string request_digest(const Json& request) {
 
 Result<Transaction> parse(const Json& request, Context& context) {
   Transaction transaction;
-  EDDY_ASSIGN_OR_RETURN(const Json* actions, get_array(request, "TransactItems"));
+  EDDY_ASSIGN_OR_RETURN(const Json* actions, read_transact_items(request));
   EDDY_ASSIGN_OR_RETURN(transaction.capacity, read_capacity_detail(request));
   EDDY_ASSIGN_OR_RETURN(transaction.token, get_string(request, "ClientRequestToken"));
   ConstraintErrors errors;
-  if (!actions) {
-    errors.add_null("transactItems");
-  } else if (actions->Size() == 0) {
-    errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
-  } else if (actions->Size() > kMaxActions) {
-    errors.add("[...]", "transactItems", "Member must have length less than or equal to 100");
-  }
   if (transaction.token &&
       (transaction.token->empty() || transaction.token->size() > kMaxTokenLength)) {
     errors.add(*transaction.token, "clientRequestToken",

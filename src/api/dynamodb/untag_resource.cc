@@ -21,8 +21,7 @@ Status run(const Json& request, Context& context) {
   std::erase_if(tags, [&](const Tag& tag) {
     return std::find(keys->begin(), keys->end(), tag.key) != keys->end();
   });
-  table.properties[property::kTags] = tags_to_property(tags);
-  return context.engine.update_properties(table.name, std::move(table.properties)).status();
+  return save_tags(context, std::move(table), tags);
 }
 
 }  // namespace

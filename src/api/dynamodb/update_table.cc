@@ -85,13 +85,7 @@ void update_table(const Json& request, Context& context, Reply reply) {
   auto table = context.engine.update_properties(update->table, std::move(update->properties));
   if (table && update->stream) table = context.engine.update_stream(update->table, *update->stream);
   if (!table) return fail(reply, table.status());
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("TableDescription");
-  write_table_description(writer, *table, context, "UPDATING");
-  writer.EndObject();
-  reply(finish(buffer));
+  reply(table_description_response("TableDescription", *table, context, "UPDATING"));
 }
 
 }  // namespace eddy::api::dynamodb
