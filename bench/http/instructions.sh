@@ -38,10 +38,10 @@ for _ in $(seq 300); do
 done
 [[ -n "$URL" ]] || { echo "instructions.sh: eddy did not start" >&2; cat "$TMP/server.log" >&2; exit 1; }
 python3 "$HERE/preload.py" "$URL" --items 2000 --partitions 20 --per-partition 20 >/dev/null
-callgrind_control -i on "$PID" >/dev/null
+callgrind_control -i on "$PID" >/dev/null 2>&1
 requests=$(wrk -t1 -c4 -d"${SECS}s" -s "$HERE/$OP.lua" "$URL" | sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p')
-callgrind_control -i off "$PID" >/dev/null
-callgrind_control -d "$PID" >/dev/null
+callgrind_control -i off "$PID" >/dev/null 2>&1
+callgrind_control -d "$PID" >/dev/null 2>&1
 dump=$(ls -S "$TMP"/callgrind.out* | head -1)
 total=$(callgrind_annotate "$dump" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
 echo "$OP: $requests requests, $total instructions in the server, $((total / requests)) per request"
