@@ -119,7 +119,7 @@ int serve(const ServeOptions& options) {
     return 1;
   }
   // DescribeEndpoints answers with the address actually bound.
-  const_cast<std::string&>(dynamodb.settings.endpoint_address) = *bound;
+  dynamodb.settings.endpoint_address = *bound;
 
   std::printf("eddy %s serving\n", EDDY_VERSION);
   std::printf("  endpoint: http://%s\n", bound->c_str());

@@ -34,7 +34,8 @@ struct Context {
       : engine(engine), settings(std::move(settings)), clock(*engine.options().clock) {}
 
   storage::Engine& engine;
-  const Settings settings;
+  // Set before the server starts (the endpoint address once the port is bound), then only read.
+  Settings settings;
   const Clock& clock;
   expr::ExpressionCache expressions;
   IdempotencyCache transactions;  // TransactWriteItems' ClientRequestToken
