@@ -44,11 +44,18 @@ Response json_message(int status, std::string_view message) {
 
 }  // namespace
 
-const std::string* Request::header(std::string_view name) const {
+std::optional<std::string_view> Request::header(std::string_view lower_name) const {
   for (const auto& [key, value] : headers) {
-    if (key == name) return &value;
+    if (key.size() != lower_name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < key.size() && same; ++i) {
+      char c = key[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      same = c == lower_name[i];
+    }
+    if (same) return value;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 Router::Router(api::dynamodb::Context& dynamodb, RouterOptions options)
@@ -94,13 +101,22 @@ void Router::handle(const Request& request, Respond respond) {
 void Router::handle_aws_json(const Request& request, Respond respond) {
   if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
   if (options_.credentials) {
-    SignedRequest signed_request{request.method, request.target, request.headers, request.body};
+    // SigV4 signs header names in lower case.
+    SignedRequest signed_request{request.method, request.target, {}, request.body};
+    signed_request.headers.reserve(request.headers.size());
+    for (const auto& [name, value] : request.headers) {
+      std::string lower(name);
+      for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      signed_request.headers.emplace_back(std::move(lower), std::string(value));
+    }
     if (auto error =
             verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms())) {
       return respond(aws_error(*error));
     }
   }
-  const std::string& target = *request.header("x-amz-target");
+  const std::string_view target = *request.header("x-amz-target");
   if (target.rfind(kDynamoDbPrefix, 0) == 0) {
     api::dynamodb::handle(target, request.body, dynamodb_,
                           [respond = std::move(respond)](api::dynamodb::Outcome outcome) {

@@ -77,14 +77,6 @@ auto async_handle(Router& router, const Request& request, Token&& token) {
       token);
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // The status line and headers of a response, written directly rather than through Beast's
 // serializer: the response is always a complete body of known length, and Beast's generic
 // buffer-sequence machinery was a tenth of the instructions per request (callgrind, GetItem).
@@ -221,14 +213,16 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
 
     auto message = parser.release();
     Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    const auto method = message.method_string();
+    const auto target = message.target();
+    request.method = {method.data(), method.size()};
+    request.target = {target.data(), target.size()};
     request.headers.reserve(16);
     for (const auto& field : message) {
       const auto name = field.name_string();
       const auto value = field.value();
-      request.headers.emplace_back(lower({name.data(), name.size()}),
-                                   std::string(value.data(), value.size()));
+      request.headers.emplace_back(std::string_view(name.data(), name.size()),
+                                   std::string_view(value.data(), value.size()));
     }
     request.body = std::move(message.body());
 

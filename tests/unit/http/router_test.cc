@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cctype>
+#include <deque>
 #include <future>
 
 #include "storage/engine.h"
@@ -27,13 +29,18 @@ class RouterTest : public ::testing::Test {
     return promise.get_future().get();
   }
 
+  // Request holds views, as the server's buffers back them there; here the fixture keeps the
+  // strings alive.
+  std::string_view keep(std::string text) { return storage_.emplace_back(std::move(text)); }
+
   Request aws(std::string target, std::string body) {
     Request request;
     request.method = "POST";
     request.target = "/";
-    request.headers = {{"host", "127.0.0.1:8000"},
-                       {"x-amz-target", std::move(target)},
-                       {"content-type", "application/x-amz-json-1.0"}};
+    // Names as a client may send them: header() must not care about case.
+    request.headers = {{"Host", "127.0.0.1:8000"},
+                       {"X-Amz-Target", keep(std::move(target))},
+                       {"Content-Type", "application/x-amz-json-1.0"}};
     request.body = std::move(body);
     return request;
   }
@@ -47,6 +54,7 @@ class RouterTest : public ::testing::Test {
 
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<api::dynamodb::Context> context_;
+  std::deque<std::string> storage_;
 };
 
 TEST_F(RouterTest, HealthAnswersOk) {
@@ -120,12 +128,17 @@ TEST_F(RouterTest, SigV4IsEnforcedWhenCredentialsAreConfigured) {
   EXPECT_NE(response.body.find("MissingAuthenticationTokenException"), std::string::npos);
 
   auto signed_request = aws("DynamoDB_20120810.ListTables", "{}");
-  signed_request.headers.emplace_back("x-amz-date", "20261124T093000Z");
-  SignedRequest to_sign{signed_request.method, signed_request.target, signed_request.headers,
-                        signed_request.body};
+  signed_request.headers.emplace_back("X-Amz-Date", "20261124T093000Z");
+  SignedRequest to_sign{signed_request.method, signed_request.target, {}, signed_request.body};
+  for (const auto& [name, value] : signed_request.headers) {
+    std::string lower(name);
+    for (char& c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    to_sign.headers.emplace_back(lower, std::string(value));
+  }
   signed_request.headers.emplace_back(
-      "authorization", sign_sigv4(to_sign, "AKIDLOCAL", "local-secret", "20261124T093000Z",
-                                  "us-east-1", "dynamodb"));
+      "Authorization", keep(sign_sigv4(to_sign, "AKIDLOCAL", "local-secret", "20261124T093000Z",
+                                       "us-east-1", "dynamodb")));
   response = call(router, signed_request);
   EXPECT_EQ(response.status, 200) << response.body;
 
