@@ -224,18 +224,34 @@ class HttpServerTest(unittest.TestCase):
                 idle = connect(server.port)
                 busy = connect(server.port)
                 body = json.dumps({"TableName": "things", "Item": {"id": {"S": "in-flight"}}}).encode()
-                request = request_bytes("PutItem", body)
-                # Headers and half the body: the request has begun when SIGTERM arrives.
-                busy.sendall(request[: len(request) - len(body) // 2])
-                time.sleep(0.3)
+                request = request_bytes("PutItem", body, extra_headers="Expect: 100-continue\r\n")
+                head_length = len(request) - len(body)
+                # The headers, then wait for "100 Continue": proof that the server has read them
+                # and the request is in flight (no timing guess) when SIGTERM arrives.
+                busy.sendall(request[:head_length])
+                busy.settimeout(10)
+                interim = b""
+                while b"\r\n\r\n" not in interim:
+                    chunk = busy.recv(4096)
+                    self.assertTrue(chunk, "closed before 100 Continue")
+                    interim += chunk
+                self.assertTrue(interim.startswith(b"HTTP/1.1 100"), interim)
+                busy.sendall(body[: len(body) // 2])
                 server.proc.send_signal(signal.SIGTERM)
-                time.sleep(0.3)
                 # The idle connection is closed; new connections are refused.
-                idle.settimeout(5)
+                idle.settimeout(10)
                 self.assertEqual(idle.recv(1), b"")
-                with self.assertRaises(OSError):
-                    connect(server.port).close()
-                busy.sendall(request[len(request) - len(body) // 2 :])
+                # Each server thread closes its own listener: allow them a moment to all do it.
+                refused = False
+                deadline = time.monotonic() + 5
+                while not refused and time.monotonic() < deadline:
+                    try:
+                        connect(server.port).close()
+                        time.sleep(0.05)
+                    except OSError:
+                        refused = True
+                self.assertTrue(refused, "new connections are still accepted after SIGTERM")
+                busy.sendall(body[len(body) // 2 :])
                 status, headers, payload = read_response(busy)
                 self.assertEqual(status, 200, payload)
                 self.assertEqual(headers.get("connection", "").lower(), "close")
