@@ -105,6 +105,8 @@ ApiError ApiError::from_status(const Status& status) {
       return conditional_check_failed();
     case Code::kTrimmed:
       return service("TrimmedDataAccessException", status.message());
+    case Code::kExpired:
+      return service("ExpiredIteratorException", status.message());
     case Code::kShuttingDown:
       return service("ServiceUnavailable", status.message(), 503);
     case Code::kIoError:

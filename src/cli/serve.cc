@@ -8,6 +8,7 @@
 
 #include "api/dynamodb/operation.h"
 #include "common/duration.h"
+#include "common/random.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "storage/engine.h"
@@ -111,7 +112,9 @@ int serve(const ServeOptions& options) {
   settings.region = options.region;
   settings.account_id = options.account_id;
   api::dynamodb::Context dynamodb(**engine, settings);
-  http::Router router(dynamodb, std::move(router_options));
+  // Shard iterators are signed with a key of this process: they do not outlive a restart.
+  api::streams::Context streams(**engine, dynamodb.settings, random_bytes(32));
+  http::Router router(dynamodb, streams, std::move(router_options));
   http::Server server(router, server_options);
   auto bound = server.listen();
   if (!bound) {
@@ -132,7 +135,7 @@ int serve(const ServeOptions& options) {
   std::printf("  region: %s, account: %s, SigV4: %s\n", options.region.c_str(),
               options.account_id.c_str(),
               options.credentials_file ? "verified" : "not checked (any credentials accepted)");
-  std::printf("  APIs: DynamoDB (POST / with X-Amz-Target), GET /health\n");
+  std::printf("  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), GET /health\n");
   std::printf("  deployed: %s\n", options.no_stack
                                       ? "nothing (--no-stack)"
                                       : "nothing yet: the built-in notes stack is not part of this "

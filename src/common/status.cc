@@ -21,6 +21,8 @@ const char* code_name(Code code) {
       return "ConditionFailed";
     case Code::kTrimmed:
       return "Trimmed";
+    case Code::kExpired:
+      return "Expired";
     case Code::kIoError:
       return "IoError";
     case Code::kCorruption:

@@ -11,6 +11,7 @@ namespace eddy::http {
 namespace {
 
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
 
 std::string request_id() {
   // DynamoDB's request ids are 52 upper-case base32 characters, which clients only log. Here:
@@ -58,8 +59,9 @@ std::optional<std::string_view> Request::header(std::string_view lower_name) con
   return std::nullopt;
 }
 
-Router::Router(api::dynamodb::Context& dynamodb, RouterOptions options)
-    : dynamodb_(dynamodb), options_(std::move(options)) {}
+Router::Router(api::dynamodb::Context& dynamodb, api::streams::Context& streams,
+               RouterOptions options)
+    : dynamodb_(dynamodb), streams_(streams), options_(std::move(options)) {}
 
 Response Router::aws_json(int status, std::string body) {
   Response response;
@@ -117,17 +119,19 @@ void Router::handle_aws_json(const Request& request, Respond respond) {
     }
   }
   const std::string_view target = *request.header("x-amz-target");
+  auto reply = [respond = std::move(respond)](api::dynamodb::Outcome outcome) {
+    if (auto* body = std::get_if<std::string>(&outcome)) {
+      return respond(aws_json(200, std::move(*body)));
+    }
+    respond(aws_error(std::get<api::ApiError>(outcome)));
+  };
   if (target.rfind(kDynamoDbPrefix, 0) == 0) {
-    api::dynamodb::handle(target, request.body, dynamodb_,
-                          [respond = std::move(respond)](api::dynamodb::Outcome outcome) {
-                            if (auto* body = std::get_if<std::string>(&outcome)) {
-                              return respond(aws_json(200, std::move(*body)));
-                            }
-                            respond(aws_error(std::get<api::ApiError>(outcome)));
-                          });
-    return;
+    return api::dynamodb::handle(target, request.body, dynamodb_, std::move(reply));
   }
-  respond(aws_error(api::ApiError::unknown_operation()));
+  if (target.rfind(kStreamsPrefix, 0) == 0) {
+    return api::streams::handle(target, request.body, streams_, std::move(reply));
+  }
+  reply(api::ApiError::unknown_operation());
 }
 
 }  // namespace eddy::http

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/dynamodb/operation.h"
+#include "api/streams/operation.h"
 #include "common/clock.h"
 #include "http/sigv4.h"
 
@@ -49,7 +50,7 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(api::dynamodb::Context& dynamodb, RouterOptions options);
+  Router(api::dynamodb::Context& dynamodb, api::streams::Context& streams, RouterOptions options);
 
   void handle(const Request& request, Respond respond);
 
@@ -63,6 +64,7 @@ class Router {
   void handle_aws_json(const Request& request, Respond respond);
 
   api::dynamodb::Context& dynamodb_;
+  api::streams::Context& streams_;
   RouterOptions options_;
 };
 

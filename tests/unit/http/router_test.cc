@@ -21,6 +21,7 @@ class RouterTest : public ::testing::Test {
     options.trim_interval_ms = 0;
     engine_ = std::move(storage::Engine::open(options)).value();
     context_ = std::make_unique<api::dynamodb::Context>(*engine_, api::dynamodb::Settings{});
+    streams_ = std::make_unique<api::streams::Context>(*engine_, context_->settings, "key");
   }
 
   Response call(Router& router, Request request) {
@@ -54,11 +55,12 @@ class RouterTest : public ::testing::Test {
 
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<api::dynamodb::Context> context_;
+  std::unique_ptr<api::streams::Context> streams_;
   std::deque<std::string> storage_;
 };
 
 TEST_F(RouterTest, HealthAnswersOk) {
-  Router router(*context_, {});
+  Router router(*context_, *streams_, {});
   Request request;
   request.method = "GET";
   request.target = "/health";
@@ -68,7 +70,7 @@ TEST_F(RouterTest, HealthAnswersOk) {
 }
 
 TEST_F(RouterTest, AwsJsonResponsesCarryCrc32AndRequestId) {
-  Router router(*context_, {});
+  Router router(*context_, *streams_, {});
   auto response = call(router, aws("DynamoDB_20120810.ListTables", "{}"));
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"TableNames":[]})");
@@ -80,7 +82,7 @@ TEST_F(RouterTest, AwsJsonResponsesCarryCrc32AndRequestId) {
 }
 
 TEST_F(RouterTest, ProtocolErrorsUseCoralTypes) {
-  Router router(*context_, {});
+  Router router(*context_, *streams_, {});
   auto unknown = call(router, aws("DynamoDB_20120810.Frobnicate", "{}"));
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(unknown.body, R"({"__type":"com.amazon.coral.service#UnknownOperationException"})");
@@ -105,7 +107,7 @@ TEST_F(RouterTest, ProtocolErrorsUseCoralTypes) {
 }
 
 TEST_F(RouterTest, UnroutedPathsAnswerLikeApiGateway) {
-  Router router(*context_, {});
+  Router router(*context_, *streams_, {});
   Request request;
   request.method = "GET";
   request.target = "/nowhere";
@@ -120,7 +122,7 @@ TEST_F(RouterTest, SigV4IsEnforcedWhenCredentialsAreConfigured) {
   options.credentials->add("AKIDLOCAL", "local-secret");
   FakeClock clock(*parse_amz_date("20261124T093000Z"));
   options.clock = &clock;
-  Router router(*context_, std::move(options));
+  Router router(*context_, *streams_, std::move(options));
 
   auto unsigned_request = aws("DynamoDB_20120810.ListTables", "{}");
   auto response = call(router, unsigned_request);

@@ -1,0 +1,135 @@
+// GetRecords:
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html Up to
+// Limit (1-1000) records or 1 MB of a shard from the iterator's position; the record JSON of
+// reference §1.3. NextShardIterator is left out only once a closed shard is read to its end.
+#include <fmt/format.h>
+
+#include "api/dynamodb/common.h"
+#include "api/streams/streams_common.h"
+#include "model/json_codec.h"
+#include "storage/stream_ids.h"
+
+namespace eddy::api::streams {
+
+namespace {
+
+constexpr int64_t kMaxLimit = 1000;
+constexpr size_t kMaxResponseBytes = 1 << 20;
+
+void write_record(JsonWriter& writer, const storage::StreamRecord& record,
+                  const storage::StreamInfo& stream, const Context& context) {
+  writer.StartObject();
+  writer.Key("eventID");
+  write_string(writer, record.event_id);
+  writer.Key("eventName");
+  writer.String(storage::event_name(record.event));
+  writer.Key("eventVersion");
+  writer.String("1.1");
+  writer.Key("eventSource");
+  writer.String("aws:dynamodb");
+  writer.Key("awsRegion");
+  write_string(writer, context.settings.region);
+  writer.Key("dynamodb");
+  writer.StartObject();
+  // Rounded down to the second, written as a JSON number (reference §1.3).
+  writer.Key("ApproximateCreationDateTime");
+  writer.Double(static_cast<double>(record.creation_ms / 1000));
+  writer.Key("Keys");
+  model::encode_item(record.keys, writer);
+  if (record.new_image) {
+    writer.Key("NewImage");
+    model::encode_item(*record.new_image, writer);
+  }
+  if (record.old_image) {
+    writer.Key("OldImage");
+    model::encode_item(*record.old_image, writer);
+  }
+  writer.Key("SequenceNumber");
+  write_string(writer, storage::format_sequence_number(record.sequence));
+  writer.Key("SizeBytes");
+  writer.Uint(std::max<uint32_t>(record.size_bytes, 1));
+  writer.Key("StreamViewType");
+  writer.String(storage::stream_view_type_name(stream.view_type));
+  writer.EndObject();
+  if (record.ttl_delete) {
+    writer.Key("userIdentity");
+    writer.StartObject();
+    writer.Key("type");
+    writer.String("Service");
+    writer.Key("principalId");
+    writer.String("dynamodb.amazonaws.com");
+    writer.EndObject();
+  }
+  writer.EndObject();
+}
+
+Result<std::string> run(const Json& request, Context& context) {
+  EDDY_ASSIGN_OR_RETURN(auto iterator, get_string(request, "ShardIterator"));
+  EDDY_ASSIGN_OR_RETURN(auto limit, get_integer(request, "Limit"));
+  dynamodb::ConstraintErrors errors;
+  if (!iterator) {
+    errors.add_null("shardIterator");
+  } else if (iterator->empty() || iterator->size() > 2048) {
+    errors.add(*iterator, "shardIterator", "Member must have length between 1 and 2048");
+  }
+  if (limit && *limit < 1) {
+    errors.add(std::to_string(*limit), "limit",
+               "Member must have value greater than or equal to 1");
+  } else if (limit && *limit > kMaxLimit) {
+    errors.add(std::to_string(*limit), "limit",
+               "Member must have value less than or equal to 1000");
+  }
+  EDDY_RETURN_IF_ERROR(errors.status());
+  EDDY_ASSIGN_OR_RETURN(auto position, decode_iterator(context, *iterator));
+  const int64_t now = context.clock.now_ms();
+  if (now - position.issued_ms > context.iterator_lifetime_ms) {
+    return Status::expired(
+        fmt::format("Iterator expired. The iterator was created at time {} while right "
+                    "now it is {} which is further in the future than the tolerated "
+                    "delay of {} milliseconds.",
+                    position.issued_ms, now, context.iterator_lifetime_ms));
+  }
+  auto stream = context.engine.describe_stream(position.stream_id);
+  if (!stream || position.shard_index >= stream->shards.size()) {
+    return Status::not_found(
+        "Requested resource not found: the iterator's stream or shard no "
+        "longer exists");
+  }
+  const storage::ShardInfo& shard = stream->shards[position.shard_index];
+  EDDY_ASSIGN_OR_RETURN(
+      auto records,
+      context.engine.read_shard(position.stream_id, position.shard_index, position.next_sequence,
+                                static_cast<size_t>(limit.value_or(kMaxLimit))));
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("Records");
+  writer.StartArray();
+  uint64_t next = position.next_sequence;
+  for (const auto& record : records) {
+    // 1 MB at most, but always at least one record, so a consumer always moves on.
+    if (buffer.GetSize() > kMaxResponseBytes && next != position.next_sequence) break;
+    write_record(writer, record, *stream, context);
+    next = record.sequence + 1;
+  }
+  writer.EndArray();
+  const bool shard_done = shard.ending_sequence && next > *shard.ending_sequence;
+  if (!shard_done) {
+    IteratorPosition following = position;
+    following.next_sequence = next;
+    following.issued_ms = now;
+    writer.Key("NextShardIterator");
+    write_string(writer, encode_iterator(context, following));
+  }
+  writer.EndObject();
+  return dynamodb::finish(buffer);
+}
+
+}  // namespace
+
+void get_records(const Json& request, Context& context, Reply reply) {
+  dynamodb::answer(reply, run(request, context));
+}
+
+}  // namespace eddy::api::streams

@@ -1,0 +1,51 @@
+// The one table from X-Amz-Target's operation name to its function, for DynamoDB Streams.
+#include <array>
+#include <utility>
+
+#include "api/dynamodb/common.h"
+#include "api/streams/operation.h"
+
+namespace eddy::api::streams {
+
+void list_streams(const Json& request, Context& context, Reply reply);
+void describe_stream(const Json& request, Context& context, Reply reply);
+void get_shard_iterator(const Json& request, Context& context, Reply reply);
+void get_records(const Json& request, Context& context, Reply reply);
+
+namespace {
+
+constexpr std::string_view kTargetPrefix = "DynamoDBStreams_20120810.";
+
+constexpr std::array<std::pair<std::string_view, Operation>, 4> kOperations{{
+    {"DescribeStream", describe_stream},
+    {"GetRecords", get_records},
+    {"GetShardIterator", get_shard_iterator},
+    {"ListStreams", list_streams},
+}};
+
+}  // namespace
+
+Operation find_operation(std::string_view name) {
+  for (const auto& [operation_name, operation] : kOperations) {
+    if (operation_name == name) return operation;
+  }
+  return nullptr;
+}
+
+void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {
+  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
+    return reply(ApiError::unknown_operation());
+  }
+  Operation operation = find_operation(target.substr(kTargetPrefix.size()));
+  if (!operation) return reply(ApiError::unknown_operation());
+  // As in api/dynamodb: the request's JSON lives on this stack for the synchronous part.
+  char buffer[8 << 10];
+  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof(buffer));
+  rapidjson::Document request(&allocator);
+  if (Status parsed = parse_request(body, request); !parsed.is_ok()) {
+    return dynamodb::fail(reply, parsed);
+  }
+  operation(request, context, std::move(reply));
+}
+
+}  // namespace eddy::api::streams
