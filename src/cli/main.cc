@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
       ->add_option("--idle-timeout", serve.idle_timeout,
                    "Close keep-alive connections idle this long (e.g. 60s)")
       ->capture_default_str();
+  serve_command
+      ->add_option("--test-iterator-lifetime", serve.test_iterator_lifetime,
+                   "FOR TESTS ONLY: shard iterators expire after this (AWS: 15m)")
+      ->group("Testing");
 
   CLI11_PARSE(app, argc, argv);
   if (version) {

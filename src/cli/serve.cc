@@ -114,6 +114,15 @@ int serve(const ServeOptions& options) {
   api::dynamodb::Context dynamodb(**engine, settings);
   // Shard iterators are signed with a key of this process: they do not outlive a restart.
   api::streams::Context streams(**engine, dynamodb.settings, random_bytes(32));
+  if (options.test_iterator_lifetime) {
+    auto lifetime = parse_duration_ms(*options.test_iterator_lifetime);
+    if (!lifetime) {
+      std::fprintf(stderr, "eddy serve: --test-iterator-lifetime: %s\n",
+                   lifetime.status().message().c_str());
+      return 2;
+    }
+    streams.iterator_lifetime_ms = *lifetime;
+  }
   http::Router router(dynamodb, streams, std::move(router_options));
   http::Server server(router, server_options);
   auto bound = server.listen();

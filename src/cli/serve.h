@@ -17,6 +17,8 @@ struct ServeOptions {
   std::optional<std::string> credentials_file;
   unsigned threads = 0;
   std::string idle_timeout = "60s";  // keep-alive connections idle this long are closed
+  // Tests only: shard iterators expire after this instead of AWS's 15 minutes.
+  std::optional<std::string> test_iterator_lifetime;
 };
 
 // Runs the server until SIGINT or SIGTERM. Returns the process exit code.
