@@ -41,6 +41,16 @@ int main(int argc, char** argv) {
                    "Close keep-alive connections idle this long (e.g. 60s)")
       ->capture_default_str();
   serve_command
+      ->add_option("--stream-retention", serve.stream_retention,
+                   "Stream records older than this are trimmed (e.g. 24h)")
+      ->capture_default_str();
+  serve_command->add_option("--stream-shards", serve.stream_shards, "Open shards per stream")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--shard-rollover", serve.shard_rollover,
+                   "Open shards older than this close and continue in a child shard")
+      ->capture_default_str();
+  serve_command
       ->add_option("--test-iterator-lifetime", serve.test_iterator_lifetime,
                    "FOR TESTS ONLY: shard iterators expire after this (AWS: 15m)")
       ->group("Testing");

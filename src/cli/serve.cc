@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "api/dynamodb/operation.h"
@@ -101,6 +102,21 @@ int serve(const ServeOptions& options) {
     std::fprintf(stderr, "eddy serve: --durability must be sync or async\n");
     return 2;
   }
+  auto retention = parse_duration_ms(options.stream_retention);
+  auto rollover = parse_duration_ms(options.shard_rollover);
+  if (!retention || *retention == 0 || !rollover || *rollover == 0 || options.stream_shards == 0) {
+    std::fprintf(stderr,
+                 "eddy serve: --stream-retention and --shard-rollover take a duration with a unit "
+                 "(e.g. 24h, 90s), more than 0; --stream-shards at least 1\n");
+    return 2;
+  }
+  engine_options.stream_retention_ms = *retention;
+  engine_options.shard_rollover_ms = *rollover;
+  engine_options.stream_shards = options.stream_shards;
+  // Trimming and rollover run on one background pass: often enough for the shorter of the two
+  // periods (tests shorten them), at most once a minute otherwise.
+  engine_options.trim_interval_ms =
+      std::clamp<int64_t>(std::min(*retention, *rollover) / 10, 100, 60'000);
   auto engine = storage::Engine::open(engine_options);
   if (!engine) {
     std::fprintf(stderr, "eddy serve: cannot open %s: %s\n", options.data_dir.c_str(),

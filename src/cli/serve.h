@@ -16,7 +16,10 @@ struct ServeOptions {
   bool no_stack = false;
   std::optional<std::string> credentials_file;
   unsigned threads = 0;
-  std::string idle_timeout = "60s";  // keep-alive connections idle this long are closed
+  std::string idle_timeout = "60s";      // keep-alive connections idle this long are closed
+  std::string stream_retention = "24h";  // stream records older than this are trimmed
+  uint32_t stream_shards = 1;            // open shards per stream
+  std::string shard_rollover = "4h";     // open shards older than this roll over
   // Tests only: shard iterators expire after this instead of AWS's 15 minutes.
   std::optional<std::string> test_iterator_lifetime;
 };

@@ -407,6 +407,55 @@ Result<TableDescription> Engine::update_properties(std::string_view name,
   return describe(state);
 }
 
+Result<size_t> Engine::roll_over_shards(bool force) {
+  std::unique_lock lock(catalog_mu_);
+  const int64_t now = options_.clock->now_ms();
+  // Which streams are due, before paying for a drain of the pipeline.
+  std::vector<uint32_t> due;
+  for (const auto& [id, stream] : streams_by_id_) {
+    if (stream.status != StreamStatus::kEnabled) continue;
+    for (const auto& shard : stream.shards) {
+      if (shard.closed()) continue;
+      auto created = shard_creation_ms(shard.shard_id);
+      if (force || (options_.shard_rollover_ms > 0 && created &&
+                    now - *created >= options_.shard_rollover_ms)) {
+        due.push_back(id);
+        break;
+      }
+    }
+  }
+  if (due.empty()) return size_t{0};
+  drain_pipeline();  // every applied record is committed: the ending sequence covers them all
+  const uint64_t last = last_sequence_.load();
+  rocksdb::WriteBatch batch;
+  std::map<uint32_t, StreamInfo> updated;
+  size_t closed = 0;
+  for (uint32_t id : due) {
+    StreamInfo stream = streams_by_id_.at(id);
+    const size_t count = stream.shards.size();
+    for (size_t i = 0; i < count; ++i) {
+      if (stream.shards[i].closed()) continue;
+      stream.shards[i].ending_sequence = std::max(last, stream.shards[i].starting_sequence);
+      ShardInfo child;
+      child.index = static_cast<uint32_t>(stream.shards.size());
+      // A child's id sorts after its parent's even within the same millisecond.
+      const int64_t created =
+          std::max(now, shard_creation_ms(stream.shards[i].shard_id).value_or(0) + 1);
+      child.shard_id = make_shard_id(created, read_u32_be(random_bytes(4)));
+      child.parent_shard_id = stream.shards[i].shard_id;
+      child.starting_sequence = last + 1;
+      stream.shards.push_back(std::move(child));
+      ++closed;
+    }
+    batch.Put(meta_, meta_key(kMetaStreamPrefix, id), serialize_stream(stream));
+    updated[id] = std::move(stream);
+  }
+  EDDY_RETURN_IF_ERROR(commit_catalog(batch));
+  for (auto& [id, stream] : updated)
+    streams_by_id_[id] = std::move(stream);
+  return closed;
+}
+
 void Engine::housekeeping_loop() {
   std::unique_lock lock(queue_mu_);
   while (!stopping_) {
@@ -415,6 +464,7 @@ void Engine::housekeeping_loop() {
     if (stopping_) break;
     lock.unlock();
     (void)trim_streams();  // a failed pass is retried on the next interval
+    (void)roll_over_shards();
     lock.lock();
   }
 }

@@ -59,9 +59,12 @@ struct EngineOptions {
   size_t write_buffer_bytes = 16 << 20;
   size_t block_cache_bytes = 32 << 20;
   size_t max_group_units = 1024;  // most units committed by one WriteBatch
-  // How often the background thread trims expired stream records; 0 = never (tests call
-  // trim_streams() themselves).
+  // How often the background thread trims expired stream records and rolls shards over; 0 =
+  // never (tests call trim_streams() and roll_over_shards() themselves).
   int64_t trim_interval_ms = 60'000;
+  // Open shards older than this are closed and each continued by one child shard, as DynamoDB
+  // rolls shards over (reference §1.5); 0 = never.
+  int64_t shard_rollover_ms = 4LL * 3600 * 1000;
 };
 
 class Engine {
@@ -124,6 +127,12 @@ class Engine {
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
   // Deletes records older than the retention period; returns how many were deleted.
   Result<uint64_t> trim_streams();
+  // Closes the open shards of every enabled stream whose shards are older than
+  // shard_rollover_ms (or all of them, with `force`), each continued by a child shard that names
+  // it as parent. All open shards of a stream roll together, so an item's records keep going
+  // to one shard at a time and a consumer that reads parents first sees them in order. Returns
+  // how many shards were closed.
+  Result<size_t> roll_over_shards(bool force = false);
 
   // Called on the writer thread after each commit that appended stream records, once per
   // (stream, shard) touched, with the last sequence number written there. This is the push

@@ -24,6 +24,20 @@ std::string make_shard_id(int64_t creation_ms, uint32_t suffix) {
   return fmt::format("shardId-{:020}-{:08x}", creation_ms, suffix);
 }
 
+std::optional<int64_t> shard_creation_ms(std::string_view shard_id) {
+  constexpr std::string_view kPrefix = "shardId-";
+  if (shard_id.size() != kPrefix.size() + 20 + 1 + 8 ||
+      shard_id.substr(0, kPrefix.size()) != kPrefix) {
+    return std::nullopt;
+  }
+  int64_t ms = 0;
+  for (char c : shard_id.substr(kPrefix.size(), 20)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    ms = ms * 10 + (c - '0');
+  }
+  return ms;
+}
+
 std::string make_stream_label(int64_t creation_ms) {
   std::time_t seconds = creation_ms / 1000;
   std::tm utc{};

@@ -19,6 +19,8 @@ std::optional<uint64_t> parse_sequence_number(std::string_view text);
 // (e.g. shardId-00000001700000000000-2bac9cd2): 37 characters, within AWS's 28-65, and
 // shards created later sort later.
 std::string make_shard_id(int64_t creation_ms, uint32_t suffix);
+// The creation time in a shard id made by make_shard_id, or nullopt for another format.
+std::optional<int64_t> shard_creation_ms(std::string_view shard_id);
 
 // A stream label: creation time as ISO-8601 with milliseconds, no zone
 // ("2015-05-11T21:21:33.291").

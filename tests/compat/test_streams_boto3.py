@@ -152,5 +152,81 @@ class StreamsTest(unittest.TestCase):
         self.assertEqual(code(self.streams.get_records, ShardIterator=iterator), ("ExpiredIteratorException", 400))
 
 
+class ShardLifecycleTest(unittest.TestCase):
+    """Rollover and retention, shortened by eddy serve's flags."""
+
+    def start(self, *args):
+        server = EddyServer(extra_args=list(args))
+        server.start()
+        self.addCleanup(server.stop)
+        streams = boto3.client("dynamodbstreams", endpoint_url=server.endpoint, region_name="us-east-1",
+                               aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="dummy-secret",
+                               config=server._config())
+        return server.client(), streams
+
+    def create(self, db, name):
+        return db.create_table(
+            TableName=name, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )["TableDescription"]["LatestStreamArn"]
+
+    def test_a_consumer_following_lineage_across_rollovers_reads_every_record_once_in_order(self):
+        db, streams = self.start("--shard-rollover", "1s", "--stream-shards", "2")
+        arn = self.create(db, "rolling")
+        written = {f"k{k}": [] for k in range(4)}
+        deadline = time.monotonic() + 3.5  # at least two rollovers
+        version = 0
+        while time.monotonic() < deadline:
+            version += 1
+            for key in written:
+                db.put_item(TableName="rolling", Item={"id": S(key), "v": {"N": str(version)}})
+                written[key].append(str(version))
+            time.sleep(0.05)
+        shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+        self.assertGreaterEqual(len(shards), 6, "two shards, rolled over at least twice")
+        by_id = {s["ShardId"]: s for s in shards}
+        for shard in shards:
+            if "ParentShardId" in shard:
+                self.assertIn(shard["ParentShardId"], by_id)
+        # Read parents before children (ids sort by creation, so id order does that), each
+        # shard to its end.
+        seen = {key: [] for key in written}
+        sequence_numbers = set()
+        for shard in sorted(shards, key=lambda s: s["ShardId"]):
+            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            while iterator:
+                page = streams.get_records(ShardIterator=iterator)
+                for record in page["Records"]:
+                    image = record["dynamodb"]["NewImage"]
+                    seen[image["id"]["S"]].append(image["v"]["N"])
+                    sequence_numbers.add(record["dynamodb"]["SequenceNumber"])
+                if not page["Records"]:
+                    break
+                iterator = page.get("NextShardIterator")
+        self.assertEqual(seen, written)  # every record once, each item's in write order
+        self.assertEqual(len(sequence_numbers), sum(len(v) for v in written.values()))
+
+    def test_records_past_retention_are_trimmed(self):
+        db, streams = self.start("--stream-retention", "1s")
+        arn = self.create(db, "trimmed")
+        db.put_item(TableName="trimmed", Item={"id": S("old")})
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        first = streams.get_records(ShardIterator=streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"])["Records"]
+        old_sequence = first[0]["dynamodb"]["SequenceNumber"]
+        time.sleep(2.5)  # past retention, and the trimming pass (every 100 ms here) has run
+        db.put_item(TableName="trimmed", Item={"id": S("new")})
+        with self.assertRaises(ClientError) as error:
+            streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                       ShardIteratorType="AT_SEQUENCE_NUMBER", SequenceNumber=old_sequence)
+        self.assertEqual(error.exception.response["Error"]["Code"], "TrimmedDataAccessException")
+        records = streams.get_records(ShardIterator=streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"])["Records"]
+        self.assertEqual([r["dynamodb"]["NewImage"]["id"]["S"] for r in records], ["new"])
+
+
 if __name__ == "__main__":
     unittest.main()
