@@ -7,10 +7,7 @@
 // The server is started once on a free loopback port; every test uses its own tables.
 // Expected behaviour is DynamoDB's, as documented by AWS.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -38,8 +35,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocument, NumberValue, paginateQuery as paginateDocQuery } from '@aws-sdk/lib-dynamodb';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const EDDY_BIN = process.env.EDDY_BIN || join(here, '..', '..', 'build', 'eddy');
+import { startEddy } from './eddy_server.mjs';
+
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const RUN = randomUUID().slice(0, 6);
@@ -47,69 +44,21 @@ let counter = 0;
 const unique = (prefix) => `compat_js_${prefix}_${RUN}_${String(++counter).padStart(3, '0')}`;
 
 // ---------------------------------------------------------------------------
-// Server harness: start `eddy serve` on port 0, read the endpoint, wait for /health,
-// SIGTERM at the end (SIGKILL after 10 s).
+// Server: eddy_server.mjs starts it on a free port and stops it with SIGTERM.
 // ---------------------------------------------------------------------------
 
-let server;
+let eddy;
 let endpoint;
-const output = [];
+let output = [];
 
 async function startServer() {
-  server = spawn(EDDY_BIN, ['serve', '--listen', '127.0.0.1:0', '--in-memory', '--no-stack'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-  server.exited = exited;
-  endpoint = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no endpoint line after 30 s:\n${output.join('\n')}`)), 30000);
-    let buffered = '';
-    const onData = (chunk) => {
-      buffered += chunk.toString();
-      let nl;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        output.push(line);
-        const m = /endpoint: (http:\/\/\S+)/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1].replace(/\/$/, ''));
-        }
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (chunk) => output.push(chunk.toString()));
-    server.once('error', (e) => { clearTimeout(timer); reject(e); });
-    exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`eddy serve exited (${code ?? signal}) before printing its endpoint:\n${output.join('\n')}`));
-    });
-  });
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    try {
-      const r = await fetch(`${endpoint}/health`);
-      if (r.status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error('GET /health never answered 200');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  eddy = await startEddy();
+  endpoint = eddy.endpoint;
+  output = eddy.output;
 }
 
 async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return server?.exitCode;
-  server.kill('SIGTERM');
-  let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), 10000); });
-  const result = await Promise.race([server.exited, timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    server.kill('SIGKILL');
-    await server.exited;
-    return 'killed after 10 s';
-  }
-  return result.code;
+  return eddy?.stop();
 }
 
 let client;
