@@ -1,4 +1,6 @@
 // Engine streams: listing, reading a shard, and trimming records past retention.
+#include <set>
+
 #include <rocksdb/iterator.h>
 
 #include "storage/catalog_format.h"
@@ -68,6 +70,8 @@ Result<uint64_t> Engine::trim_streams() {
     uint64_t count;
   };
   std::vector<Cut> cuts;
+  std::set<std::pair<uint32_t, uint32_t>> empty_shards;
+  std::vector<uint32_t> expired;
   for (const StreamInfo& stream : list_streams()) {
     for (const ShardInfo& shard : stream.shards) {
       const std::string prefix = shard_prefix(stream.id, shard.index);
@@ -88,9 +92,20 @@ Result<uint64_t> Engine::trim_streams() {
       }
       EDDY_RETURN_IF_ERROR(from_rocksdb(it->status()));
       if (cut.count > 0) cuts.push_back(cut);
+      if (!it->Valid()) empty_shards.insert({stream.id, shard.index});  // nothing left to keep
+    }
+    // A disabled stream expires once it is older than the retention period and none of its
+    // records are left: it is then no longer listed (reference §1.1: streams are never deleted,
+    // they expire).
+    bool all_empty = true;
+    for (const ShardInfo& shard : stream.shards) {
+      all_empty = all_empty && empty_shards.count({stream.id, shard.index}) > 0;
+    }
+    if (stream.status == StreamStatus::kDisabled && stream.creation_ms < cutoff && all_empty) {
+      expired.push_back(stream.id);
     }
   }
-  if (cuts.empty()) return uint64_t{0};
+  if (cuts.empty() && expired.empty()) return uint64_t{0};
 
   std::unique_lock lock(catalog_mu_);
   rocksdb::WriteBatch batch;
@@ -107,12 +122,21 @@ Result<uint64_t> Engine::trim_streams() {
     shard.trim_horizon = cut.keep_from;
     trimmed += cut.count;
   }
+  for (uint32_t id : expired) {
+    // Only a stream no write can reach: disabled streams are never enabled again.
+    auto it = streams_by_id_.find(id);
+    if (it == streams_by_id_.end() || it->second.status != StreamStatus::kDisabled) continue;
+    updated.erase(id);
+    batch.Delete(meta_, meta_key(kMetaStreamPrefix, id));
+  }
   for (const auto& [id, stream] : updated) {
     batch.Put(meta_, meta_key(kMetaStreamPrefix, id), serialize_stream(stream));
   }
   EDDY_RETURN_IF_ERROR(commit_catalog(batch));
   for (auto& [id, stream] : updated)
     streams_by_id_[id] = std::move(stream);
+  for (uint32_t id : expired)
+    streams_by_id_.erase(id);
   return trimmed;
 }
 

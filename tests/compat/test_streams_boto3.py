@@ -209,6 +209,37 @@ class ShardLifecycleTest(unittest.TestCase):
         self.assertEqual(seen, written)  # every record once, each item's in write order
         self.assertEqual(len(sequence_numbers), sum(len(v) for v in written.values()))
 
+        # DescribeStream pages through the shards; the last page has no LastEvaluatedShardId.
+        paged, start = [], None
+        while True:
+            kw = {"StreamArn": arn, "Limit": 2}
+            if start:
+                kw["ExclusiveStartShardId"] = start
+            page = streams.describe_stream(**kw)["StreamDescription"]
+            paged += page["Shards"]
+            start = page.get("LastEvaluatedShardId")
+            if not start:
+                break
+        self.assertEqual([s["ShardId"] for s in paged], sorted(by_id))
+
+    def test_list_streams_pages(self):
+        db, streams = self.start()
+        arns = [self.create(db, f"paged-{n}") for n in range(5)]
+        paged, start = [], None
+        while True:
+            kw = {"Limit": 2}
+            if start:
+                kw["ExclusiveStartStreamArn"] = start
+            page = streams.list_streams(**kw)
+            paged += [s["StreamArn"] for s in page["Streams"]]
+            start = page.get("LastEvaluatedStreamArn")
+            if not start:
+                break
+        self.assertEqual(paged, arns)
+        with self.assertRaises(ClientError) as error:
+            streams.list_streams(Limit=101)
+        self.assertEqual(error.exception.response["Error"]["Code"], "ValidationException")
+
     def test_records_past_retention_are_trimmed(self):
         db, streams = self.start("--stream-retention", "1s")
         arn = self.create(db, "trimmed")

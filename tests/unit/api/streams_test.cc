@@ -289,5 +289,34 @@ TEST_F(StreamsTest, RolloverClosesShardsAndConsumersFollowingLineageReadInOrder)
   EXPECT_EQ(*engine_->roll_over_shards(), 0u);
 }
 
+TEST_F(StreamsTest, ADisabledStreamExpiresWithItsRecords) {
+  const std::string arn = create_table("NEW_IMAGE");
+  db("PutItem", R"({"TableName":"notes","Item":{"id":{"S":"a"}}})");
+  db("UpdateTable", R"({"TableName":"notes","StreamSpecification":{"StreamEnabled":false}})");
+  clock_.advance_ms(12LL * 3600 * 1000);
+  ASSERT_TRUE(engine_->trim_streams());
+  // Within retention: still listed and readable.
+  EXPECT_EQ(streams("ListStreams", "{}").json["Streams"].Size(), 1u);
+  EXPECT_TRUE(streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").ok);
+
+  clock_.advance_ms(13LL * 3600 * 1000);
+  auto trimmed = engine_->trim_streams();
+  ASSERT_TRUE(trimmed);
+  EXPECT_EQ(*trimmed, 1u);
+  EXPECT_EQ(streams("ListStreams", "{}").json["Streams"].Size(), 0u);
+  EXPECT_EQ(streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").error_name,
+            "ResourceNotFoundException");
+  // The table no longer names it.
+  auto table = db("DescribeTable", R"({"TableName":"notes"})");
+  EXPECT_FALSE(table.json["Table"].HasMember("LatestStreamArn"));
+}
+
+TEST_F(StreamsTest, AnEnabledStreamNeverExpires) {
+  const std::string arn = create_table("NEW_IMAGE");
+  clock_.advance_ms(48LL * 3600 * 1000);
+  ASSERT_TRUE(engine_->trim_streams());
+  EXPECT_EQ(streams("ListStreams", "{}").json["Streams"].Size(), 1u);
+}
+
 }  // namespace
 }  // namespace eddy::api
