@@ -369,6 +369,31 @@ void write_consumed_capacity(JsonWriter& writer, CapacityDetail detail,
   write_capacity_object(writer, detail, consumed);
 }
 
+void write_key_schema(JsonWriter& writer, const model::KeySchema& schema) {
+  writer.StartArray();
+  auto key_element = [&](const model::KeyAttribute& attribute, const char* type) {
+    writer.StartObject();
+    writer.Key("AttributeName");
+    write_string(writer, attribute.name);
+    writer.Key("KeyType");
+    writer.String(type);
+    writer.EndObject();
+  };
+  key_element(schema.partition, "HASH");
+  if (schema.sort) key_element(*schema.sort, "RANGE");
+  writer.EndArray();
+}
+
+void check_limit(const std::optional<int64_t>& limit, int64_t max, ConstraintErrors& errors) {
+  if (limit && *limit < 1) {
+    errors.add(std::to_string(*limit), "limit",
+               "Member must have value greater than or equal to 1");
+  } else if (limit && *limit > max) {
+    errors.add(std::to_string(*limit), "limit",
+               fmt::format("Member must have value less than or equal to {}", max));
+  }
+}
+
 void write_table_description(JsonWriter& writer, const storage::TableDescription& table,
                              const Context& context, std::string_view status) {
   auto property = [&](const char* name) -> std::string {
@@ -402,18 +427,7 @@ void write_table_description(JsonWriter& writer, const storage::TableDescription
   writer.EndArray();
 
   writer.Key("KeySchema");
-  writer.StartArray();
-  auto key_element = [&](const model::KeyAttribute& attribute, const char* type) {
-    writer.StartObject();
-    writer.Key("AttributeName");
-    write_string(writer, attribute.name);
-    writer.Key("KeyType");
-    writer.String(type);
-    writer.EndObject();
-  };
-  key_element(table.key_schema.partition, "HASH");
-  if (table.key_schema.sort) key_element(*table.key_schema.sort, "RANGE");
-  writer.EndArray();
+  write_key_schema(writer, table.key_schema);
 
   const std::string billing_mode = property(property::kBillingMode);
   const bool on_demand = billing_mode == "PAY_PER_REQUEST";

@@ -137,6 +137,12 @@ inline constexpr const char* kDeletionProtection = "deletion_protection";  // "t
 inline constexpr const char* kTableClass = "table_class";
 }  // namespace property
 
+// A KeySchema array: [{"AttributeName": .., "KeyType": "HASH"}, {.., "RANGE"}].
+void write_key_schema(JsonWriter& writer, const model::KeySchema& schema);
+
+// A "Limit" constraint: 1 to `max`.
+void check_limit(const std::optional<int64_t>& limit, int64_t max, ConstraintErrors& errors);
+
 // A TableDescription object as DescribeTable, CreateTable, UpdateTable and DeleteTable return
 // it, with the given TableStatus.
 void write_table_description(JsonWriter& writer, const storage::TableDescription& table,

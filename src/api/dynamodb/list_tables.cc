@@ -13,12 +13,7 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto limit, get_integer(request, "Limit"));
   EDDY_ASSIGN_OR_RETURN(auto start, get_string(request, "ExclusiveStartTableName"));
   ConstraintErrors errors;
-  if (limit && *limit < 1) {
-    errors.add(std::to_string(*limit), "limit",
-               "Member must have value greater than or equal to 1");
-  } else if (limit && *limit > kMaxLimit) {
-    errors.add(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
-  }
+  check_limit(limit, kMaxLimit, errors);
   if (start) check_table_name(start, "exclusiveStartTableName", errors);
   EDDY_RETURN_IF_ERROR(errors.status());
 

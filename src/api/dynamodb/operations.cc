@@ -1,5 +1,6 @@
 // The one table from X-Amz-Target's operation name to its function.
 #include "api/dynamodb/operations.h"
+#include "api/dispatch.h"
 
 #include <array>
 #include <utility>
@@ -43,19 +44,7 @@ Operation find_operation(std::string_view name) {
 }
 
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {
-  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
-    return reply(ApiError::unknown_operation());
-  }
-  Operation operation = find_operation(target.substr(kTargetPrefix.size()));
-  if (!operation) return reply(ApiError::unknown_operation());
-  // The request lives only for the operation's synchronous part, so its JSON can live in a
-  // buffer on this stack: most requests then parse without a heap allocation (RapidJSON's
-  // default allocator takes 64 KB from malloc per document, which showed in profiles).
-  char buffer[16 << 10];
-  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof(buffer));
-  rapidjson::Document request(&allocator);
-  if (Status parsed = parse_request(body, request); !parsed.is_ok()) return fail(reply, parsed);
-  operation(request, context, std::move(reply));
+  dispatch(target, kTargetPrefix, find_operation, body, context, std::move(reply));
 }
 
 }  // namespace eddy::api::dynamodb

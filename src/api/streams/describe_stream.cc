@@ -16,12 +16,7 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto start_shard, get_string(request, "ExclusiveStartShardId"));
   dynamodb::ConstraintErrors errors;
   if (!arn) errors.add_null("streamArn");
-  if (limit && *limit < 1) {
-    errors.add(std::to_string(*limit), "limit",
-               "Member must have value greater than or equal to 1");
-  } else if (limit && *limit > kMaxLimit) {
-    errors.add(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
-  }
+  dynamodb::check_limit(limit, kMaxLimit, errors);
   EDDY_RETURN_IF_ERROR(errors.status());
   EDDY_ASSIGN_OR_RETURN(auto stream, find_stream(context, *arn));
 
@@ -43,18 +38,7 @@ Result<std::string> run(const Json& request, Context& context) {
   writer.Key("TableName");
   write_string(writer, stream.table_name);
   writer.Key("KeySchema");
-  writer.StartArray();
-  auto key_element = [&](const model::KeyAttribute& attribute, const char* type) {
-    writer.StartObject();
-    writer.Key("AttributeName");
-    write_string(writer, attribute.name);
-    writer.Key("KeyType");
-    writer.String(type);
-    writer.EndObject();
-  };
-  key_element(stream.key_schema.partition, "HASH");
-  if (stream.key_schema.sort) key_element(*stream.key_schema.sort, "RANGE");
-  writer.EndArray();
+  dynamodb::write_key_schema(writer, stream.key_schema);
 
   // Shards in id order (ids sort by creation time, reference §1.2), paged after
   // ExclusiveStartShardId.

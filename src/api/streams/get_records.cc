@@ -72,13 +72,7 @@ Result<std::string> run(const Json& request, Context& context) {
   } else if (iterator->empty() || iterator->size() > 2048) {
     errors.add(*iterator, "shardIterator", "Member must have length between 1 and 2048");
   }
-  if (limit && *limit < 1) {
-    errors.add(std::to_string(*limit), "limit",
-               "Member must have value greater than or equal to 1");
-  } else if (limit && *limit > kMaxLimit) {
-    errors.add(std::to_string(*limit), "limit",
-               "Member must have value less than or equal to 1000");
-  }
+  dynamodb::check_limit(limit, kMaxLimit, errors);
   EDDY_RETURN_IF_ERROR(errors.status());
   EDDY_ASSIGN_OR_RETURN(auto position, decode_iterator(context, *iterator));
   const int64_t now = context.clock.now_ms();

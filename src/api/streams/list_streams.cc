@@ -17,12 +17,7 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto start_arn, get_string(request, "ExclusiveStartStreamArn"));
   dynamodb::ConstraintErrors errors;
   if (table) dynamodb::check_table_name(table, "tableName", errors);
-  if (limit && *limit < 1) {
-    errors.add(std::to_string(*limit), "limit",
-               "Member must have value greater than or equal to 1");
-  } else if (limit && *limit > kMaxLimit) {
-    errors.add(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
-  }
+  dynamodb::check_limit(limit, kMaxLimit, errors);
   if (start_arn && (start_arn->size() < 37 || start_arn->size() > 1024)) {
     errors.add(*start_arn, "exclusiveStartStreamArn",
                "Member must have length greater than or equal to 37");

@@ -2,6 +2,7 @@
 #include <array>
 #include <utility>
 
+#include "api/dispatch.h"
 #include "api/dynamodb/common.h"
 #include "api/streams/operation.h"
 
@@ -33,19 +34,7 @@ Operation find_operation(std::string_view name) {
 }
 
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {
-  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
-    return reply(ApiError::unknown_operation());
-  }
-  Operation operation = find_operation(target.substr(kTargetPrefix.size()));
-  if (!operation) return reply(ApiError::unknown_operation());
-  // As in api/dynamodb: the request's JSON lives on this stack for the synchronous part.
-  char buffer[8 << 10];
-  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof(buffer));
-  rapidjson::Document request(&allocator);
-  if (Status parsed = parse_request(body, request); !parsed.is_ok()) {
-    return dynamodb::fail(reply, parsed);
-  }
-  operation(request, context, std::move(reply));
+  dispatch(target, kTargetPrefix, find_operation, body, context, std::move(reply));
 }
 
 }  // namespace eddy::api::streams
