@@ -107,6 +107,8 @@ ApiError ApiError::from_status(const Status& status) {
       return service("TrimmedDataAccessException", status.message());
     case Code::kExpired:
       return service("ExpiredIteratorException", status.message());
+    case Code::kThrottled:
+      return service("TooManyRequestsException", status.message(), 429);
     case Code::kShuttingDown:
       return service("ServiceUnavailable", status.message(), 503);
     case Code::kIoError:

@@ -23,6 +23,8 @@ const char* code_name(Code code) {
       return "Trimmed";
     case Code::kExpired:
       return "Expired";
+    case Code::kThrottled:
+      return "Throttled";
     case Code::kIoError:
       return "IoError";
     case Code::kCorruption:

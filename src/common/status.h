@@ -24,6 +24,7 @@ enum class Code : uint8_t {
   kConditionFailed,  // a write's condition is false on the current item
   kTrimmed,          // a stream position older than the retention horizon
   kExpired,          // a token past its lifetime (a shard iterator after 15 minutes)
+  kThrottled,        // a limit was reached; try again later (TooManyRequestsException)
   kIoError,          // the disk refused (full, read-only, ...)
   kCorruption,       // persisted data is not what Eddy wrote
   kShuttingDown,     // the engine is closing and takes no more work
@@ -49,6 +50,7 @@ class [[nodiscard]] Status {
   static Status condition_failed(std::string m) { return {Code::kConditionFailed, std::move(m)}; }
   static Status trimmed(std::string m) { return {Code::kTrimmed, std::move(m)}; }
   static Status expired(std::string m) { return {Code::kExpired, std::move(m)}; }
+  static Status throttled(std::string m) { return {Code::kThrottled, std::move(m)}; }
   static Status io_error(std::string m) { return {Code::kIoError, std::move(m)}; }
   static Status corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
   static Status shutting_down(std::string m) { return {Code::kShuttingDown, std::move(m)}; }

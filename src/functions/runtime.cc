@@ -1,0 +1,265 @@
+#include "functions/runtime.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+
+#include "common/random.h"
+
+namespace eddy::functions {
+
+namespace {
+
+bool valid_name(std::string_view name) {
+  // Lambda's function names: 1-64 of [a-zA-Z0-9-_].
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string request_id() {
+  // A v4 UUID, as Lambda's request ids are.
+  std::string bytes = random_bytes(16);
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
+  const std::string hex = to_hex(bytes);
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
+}
+
+}  // namespace
+
+struct Deployed;
+struct Call;
+
+struct Runtime::State : std::enable_shared_from_this<Runtime::State> {
+  explicit State(RuntimeOptions options) : options_(std::move(options)) {}
+  std::string arn(std::string_view name) const;
+  void start(const std::shared_ptr<Deployed>& function, std::shared_ptr<Call> call);
+  void finished(const std::shared_ptr<Deployed>& function);
+  void timer_loop();
+
+  const RuntimeOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable timer_cv_;
+  std::map<std::string, std::shared_ptr<Deployed>, std::less<>> functions_;
+  // Deadlines to watch: running calls (timeout) and queued calls (start-by).
+  std::multimap<int64_t, std::weak_ptr<Call>> deadlines_;
+  size_t live_threads_ = 0;
+  bool stopping_ = false;
+  std::condition_variable threads_cv_;
+};
+
+struct Deployed {
+  FunctionConfig config;
+  std::shared_ptr<Function> function;
+  std::string arn;
+  uint32_t limit = 1;
+  uint32_t running = 0;                     // threads holding a slot (guarded by Runtime::mu_)
+  std::deque<std::shared_ptr<Call>> queue;  // waiting for a slot
+};
+
+struct Call {
+  std::string event;
+  InvokeCallback done;
+  std::atomic<bool> completed{false};
+  bool started = false;  // guarded by Runtime::mu_
+  int64_t timeout_ms = 0;
+  std::string request_id;
+
+  // The first completion wins: the handler's result, its timeout, or a throttle.
+  void complete(InvokeOutcome outcome) {
+    if (completed.exchange(true)) return;
+    done(std::move(outcome));
+  }
+};
+
+Runtime::Runtime(RuntimeOptions options) : state_(std::make_shared<State>(std::move(options))) {
+  timer_ = std::thread([state = state_] { state->timer_loop(); });
+}
+
+Runtime::~Runtime() {
+  {
+    std::lock_guard lock(state_->mu_);
+    state_->stopping_ = true;
+  }
+  state_->timer_cv_.notify_all();
+  timer_.join();
+  // Handlers that return in time finish; a runaway one is left behind, holding the shared
+  // state it needs.
+  std::unique_lock lock(state_->mu_);
+  state_->threads_cv_.wait_for(lock, std::chrono::seconds(5),
+                               [this] { return state_->live_threads_ == 0; });
+}
+
+Status Runtime::deploy(FunctionConfig config, std::shared_ptr<Function> function) {
+  if (!valid_name(config.name)) {
+    return Status::validation(fmt::format(
+        "invalid function name '{}': 1 to 64 letters, digits, '-' or '_'", config.name));
+  }
+  if (config.timeout_ms < 1000 || config.timeout_ms > kMaxTimeoutMs) {
+    return Status::validation(
+        fmt::format("function {}: timeout must be between 1s and 900s", config.name));
+  }
+  if (config.reserved_concurrency && *config.reserved_concurrency == 0) {
+    return Status::validation(
+        fmt::format("function {}: reservedConcurrentExecutions must be at least 1", config.name));
+  }
+  auto deployed = std::make_shared<Deployed>();
+  deployed->arn = arn(config.name);
+  deployed->limit = config.reserved_concurrency.value_or(state_->options_.default_concurrency);
+  deployed->config = std::move(config);
+  deployed->function = std::move(function);
+  std::lock_guard lock(state_->mu_);
+  // A redeploy takes effect for invocations that start from now on.
+  state_->functions_[deployed->config.name] = std::move(deployed);
+  return {};
+}
+
+std::optional<FunctionConfig> Runtime::config(std::string_view name) const {
+  std::lock_guard lock(state_->mu_);
+  auto it = state_->functions_.find(name);
+  if (it == state_->functions_.end()) return std::nullopt;
+  return it->second->config;
+}
+
+std::vector<FunctionConfig> Runtime::list() const {
+  std::lock_guard lock(state_->mu_);
+  std::vector<FunctionConfig> configs;
+  for (const auto& [name, deployed] : state_->functions_)
+    configs.push_back(deployed->config);
+  return configs;
+}
+
+std::string Runtime::arn(std::string_view name) const {
+  return state_->arn(name);
+}
+
+std::string Runtime::State::arn(std::string_view name) const {
+  return fmt::format("arn:aws:lambda:{}:{}:function:{}", options_.region, options_.account_id,
+                     name);
+}
+
+uint32_t Runtime::running(std::string_view name) const {
+  std::lock_guard lock(state_->mu_);
+  auto it = state_->functions_.find(name);
+  return it == state_->functions_.end() ? 0 : it->second->running;
+}
+
+void Runtime::invoke(std::string_view name, std::string event, int64_t max_wait_ms,
+                     InvokeCallback done) {
+  auto call = std::make_shared<Call>();
+  call->event = std::move(event);
+  call->done = std::move(done);
+  call->request_id = request_id();
+  std::shared_ptr<Deployed> function;
+  bool throttled = false;
+  {
+    std::lock_guard lock(state_->mu_);
+    auto it = state_->functions_.find(name);
+    if (it != state_->functions_.end()) {
+      function = it->second;
+      call->timeout_ms = function->config.timeout_ms;
+      if (function->running < function->limit) {
+        ++function->running;
+        call->started = true;
+      } else if (max_wait_ms > 0 && function->queue.size() < state_->options_.max_queued) {
+        function->queue.push_back(call);
+        state_->deadlines_.emplace(state_->options_.clock->now_ms() + max_wait_ms, call);
+        state_->timer_cv_.notify_all();
+        return;
+      } else {
+        throttled = true;
+      }
+    }
+  }
+  // Callbacks run outside the lock.
+  if (!function) {
+    return call->complete(Status::not_found(fmt::format("Function not found: {}", arn(name))));
+  }
+  if (throttled) return call->complete(Status::throttled("Rate Exceeded."));
+  state_->start(function, call);
+}
+
+void Runtime::State::start(const std::shared_ptr<Deployed>& function, std::shared_ptr<Call> call) {
+  const int64_t now = options_.clock->now_ms();
+  {
+    std::lock_guard lock(mu_);
+    ++live_threads_;
+    deadlines_.emplace(now + call->timeout_ms, call);
+  }
+  timer_cv_.notify_all();
+  std::thread([self = shared_from_this(), function, call, now] {
+    InvocationContext context;
+    context.request_id = call->request_id;
+    context.function_name = function->config.name;
+    context.function_arn = function->arn;
+    context.deadline_ms = now + call->timeout_ms;
+    context.environment = &function->config.environment;
+    context.clock = self->options_.clock;
+    function->function->invoke(std::move(call->event), context, [call](InvokeResult result) {
+      call->complete(InvokeOutcome(std::move(result)));
+    });
+    self->finished(function);
+  }).detach();
+}
+
+void Runtime::State::finished(const std::shared_ptr<Deployed>& function) {
+  std::shared_ptr<Call> next;
+  {
+    std::lock_guard lock(mu_);
+    --live_threads_;
+    // Hand the slot to the oldest waiter that has not given up.
+    while (!function->queue.empty() && !next) {
+      next = std::move(function->queue.front());
+      function->queue.pop_front();
+      if (next->completed.load()) next.reset();
+    }
+    if (next) {
+      next->started = true;
+    } else {
+      --function->running;
+    }
+  }
+  threads_cv_.notify_all();
+  if (next) start(function, std::move(next));
+}
+
+void Runtime::State::timer_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    const int64_t now = options_.clock->now_ms();
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+      auto call = deadlines_.begin()->second.lock();
+      deadlines_.erase(deadlines_.begin());
+      if (!call || call->completed.load()) continue;
+      if (call->started) {
+        const std::string message =
+            fmt::format("RequestId: {} Error: Task timed out after {:.2f} seconds",
+                        call->request_id, call->timeout_ms / 1000.0);
+        lock.unlock();
+        call->complete(InvokeResult(FunctionError{"Sandbox.Timedout", message}));
+        lock.lock();
+      } else {
+        // Still queued at its start-by time; finished() skips it later.
+        lock.unlock();
+        call->complete(Status::throttled("Rate Exceeded."));
+        lock.lock();
+      }
+    }
+    if (deadlines_.empty()) {
+      timer_cv_.wait(lock);
+    } else {
+      // The clock may be a test's fake: wake at least every 10 ms to look at it again.
+      const int64_t wait_ms = std::min<int64_t>(deadlines_.begin()->first - now, 10);
+      timer_cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 1)));
+    }
+  }
+}
+
+}  // namespace eddy::functions
