@@ -1,0 +1,43 @@
+// The in-process DynamoDB client: what a built-in function uses to reach tables.
+#include "client/dynamodb.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/engine.h"
+
+namespace eddy::client {
+namespace {
+
+TEST(InProcessDynamoDb, CallsOperationsAndReportsErrorsAsDynamoDbDoes) {
+  storage::EngineOptions options;
+  options.durability = storage::Durability::kInMemory;
+  options.trim_interval_ms = 0;
+  auto engine = std::move(storage::Engine::open(options)).value();
+  api::dynamodb::Context context(*engine, {});
+  InProcessDynamoDb db(context);
+
+  auto created = db.call(
+      "CreateTable",
+      R"({"TableName":"notes","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})");
+  ASSERT_TRUE(std::holds_alternative<std::string>(created));
+  auto put = db.call("PutItem",
+                     R"({"TableName":"notes","Item":{"id":{"S":"n1"},"wordCount":{"N":"10"}}})");
+  ASSERT_TRUE(std::holds_alternative<std::string>(put));
+  auto got = db.call("GetItem", R"({"TableName":"notes","Key":{"id":{"S":"n1"}}})");
+  ASSERT_TRUE(std::holds_alternative<std::string>(got));
+  EXPECT_EQ(std::get<std::string>(got), R"({"Item":{"id":{"S":"n1"},"wordCount":{"N":"10"}}})");
+
+  auto conditional = db.call(
+      "UpdateItem",
+      R"({"TableName":"notes","Key":{"id":{"S":"n1"}},"UpdateExpression":"SET wordCount = :n","ConditionExpression":"wordCount <> :n","ExpressionAttributeValues":{":n":{"N":"10"}}})");
+  ASSERT_TRUE(std::holds_alternative<api::ApiError>(conditional));
+  EXPECT_EQ(std::get<api::ApiError>(conditional).name(), "ConditionalCheckFailedException");
+
+  auto missing = db.call("GetItem", R"({"TableName":"nope","Key":{"id":{"S":"n1"}}})");
+  ASSERT_TRUE(std::holds_alternative<api::ApiError>(missing));
+  EXPECT_EQ(std::get<api::ApiError>(missing).name(), "ResourceNotFoundException");
+  EXPECT_EQ(std::get<api::ApiError>(missing).http_status, 400);
+}
+
+}  // namespace
+}  // namespace eddy::client
