@@ -49,7 +49,8 @@ size_t nesting_depth(std::string_view text) {
         const char* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
         if (!quote) return deepest;  // unterminated: the parser reports it
         size_t backslashes = 0;
-        for (const char* q = quote; q > p && q[-1] == '\\'; --q) ++backslashes;
+        for (const char* q = quote; q > p && q[-1] == '\\'; --q)
+          ++backslashes;
         p = quote + 1;
         if (backslashes % 2 == 0) break;
       }
