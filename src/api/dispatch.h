@@ -10,6 +10,15 @@
 
 namespace eddy::api {
 
+// The operation named `name` in a protocol's table of (name, operation) pairs, or nullptr.
+template <typename Table>
+auto find_in(const Table& table, std::string_view name) -> decltype(table[0].second) {
+  for (const auto& [operation_name, operation] : table) {
+    if (operation_name == name) return operation;
+  }
+  return nullptr;
+}
+
 // `find` maps an operation name to its function (nullptr when unknown); `reply` is called
 // exactly once, with an error here or by the operation.
 template <typename Operation, typename Context, typename Reply>

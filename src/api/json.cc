@@ -191,9 +191,4 @@ Status expect_string(const Json& value, std::string_view what) {
   return {};
 }
 
-void write_double(JsonWriter& writer, double value) {
-  // DynamoDB writes capacity units as 1.0 or 0.5; RapidJSON's Double() does the same.
-  writer.Double(value);
-}
-
 }  // namespace eddy::api

@@ -56,7 +56,5 @@ inline void write_string(JsonWriter& writer, std::string_view text) {
 inline void write_key(JsonWriter& writer, std::string_view text) {
   writer.Key(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
-// A number as JSON, with DynamoDB's formatting of capacity units (1.0, 0.5).
-void write_double(JsonWriter& writer, double value);
 
 }  // namespace eddy::api

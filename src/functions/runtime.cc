@@ -22,16 +22,6 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
-std::string request_id() {
-  // A v4 UUID, as Lambda's request ids are.
-  std::string bytes = random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  const std::string hex = to_hex(bytes);
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
-                     hex.substr(16, 4), hex.substr(20));
-}
-
 }  // namespace
 
 struct Deployed;
@@ -156,7 +146,7 @@ void Runtime::invoke(std::string_view name, std::string event, int64_t max_wait_
   auto call = std::make_shared<Call>();
   call->event = std::move(event);
   call->done = std::move(done);
-  call->request_id = request_id();
+  call->request_id = uuid_v4();
   std::shared_ptr<Deployed> function;
   bool throttled = false;
   {

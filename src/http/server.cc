@@ -324,9 +324,4 @@ void Server::stop() {
   impl_->begin_stop();
 }
 
-size_t Server::connections() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->connections.size();
-}
-
 }  // namespace eddy::http

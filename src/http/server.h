@@ -40,9 +40,6 @@ class Server {
   // Thread-safe; may be called before run().
   void stop();
 
-  // Connections open now (for /metrics and tests).
-  size_t connections() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

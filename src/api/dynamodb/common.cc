@@ -277,7 +277,7 @@ Result<model::Item> read_key(const Json& request, std::string_view member,
   return std::move(*key);
 }
 
-Result<ReturnValues> read_return_values(const Json& request, std::string_view operation,
+Result<ReturnValues> read_return_values(const Json& request,
                                         std::initializer_list<ReturnValues> allowed) {
   EDDY_ASSIGN_OR_RETURN(auto text, get_string(request, "ReturnValues"));
   if (!text) return ReturnValues::kNone;
@@ -296,7 +296,6 @@ Result<ReturnValues> read_return_values(const Json& request, std::string_view op
   for (auto candidate : allowed) {
     if (candidate == *value) return *value;
   }
-  (void)operation;
   return Status::validation("ReturnValues can only be ALL_OLD or NONE");
 }
 

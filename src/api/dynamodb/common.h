@@ -99,7 +99,7 @@ Result<std::optional<model::Item>> read_item(const Json& request, std::string_vi
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
 // ReturnValues: `allowed` are the values the operation accepts; others get DynamoDB's message.
-Result<ReturnValues> read_return_values(const Json& request, std::string_view operation,
+Result<ReturnValues> read_return_values(const Json& request,
                                         std::initializer_list<ReturnValues> allowed);
 // ReturnValuesOnConditionCheckFailure: true for ALL_OLD.
 Result<bool> read_return_old_on_condition_failure(const Json& request);

@@ -15,15 +15,6 @@ struct KeyElement {
   std::string type;  // HASH | RANGE
 };
 
-std::string uuid_v4() {
-  std::string bytes = random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  const std::string hex = to_hex(bytes);
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
-                     hex.substr(16, 4), hex.substr(20));
-}
-
 Result<storage::TableSpec> parse(const Json& request) {
   storage::TableSpec spec;
   ConstraintErrors errors;

@@ -7,8 +7,7 @@ namespace eddy::api::dynamodb {
 Result<ParsedWrite> parse_delete(const Json& request, Context& context) {
   ParsedWrite del;
   EDDY_ASSIGN_OR_RETURN(del.response.table, read_table_name(request));
-  EDDY_ASSIGN_OR_RETURN(auto condition,
-                        read_put_or_delete_options(request, context, "DeleteItem", del.response));
+  EDDY_ASSIGN_OR_RETURN(auto condition, read_put_or_delete_options(request, context, del.response));
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, del.response.table));

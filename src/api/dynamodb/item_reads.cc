@@ -32,8 +32,7 @@ Result<ItemReadRequest> read_item_read_request(const Json& request) {
   return read;
 }
 
-Status check_select(const Json& request, const ItemReadRequest& read, bool has_projection) {
-  (void)read;
+Status check_select(const Json& request, bool has_projection) {
   EDDY_ASSIGN_OR_RETURN(auto select, get_string(request, "Select"));
   if (!select) return {};
   if (*select != "ALL_ATTRIBUTES" && *select != "ALL_PROJECTED_ATTRIBUTES" &&
@@ -93,7 +92,7 @@ Status read_filter_and_projection(const Json& request, Context& context, expr::B
   }
   EDDY_ASSIGN_OR_RETURN(auto select, get_string(request, "Select"));
   read.count_only = select && *select == "COUNT";
-  Status selected = check_select(request, read, read.projection != nullptr);
+  Status selected = check_select(request, read.projection != nullptr);
   // Query reports these inside the "1 validation error detected" envelope; Scan does not
   // (docs/research/dynamodb-api.md §1.5).
   if (!selected.is_ok() && legacy_member == "QueryFilter" &&

@@ -28,7 +28,7 @@ struct ItemReadRequest {
 Result<ItemReadRequest> read_item_read_request(const Json& request);
 
 // Resolves Select against the projection once both are known.
-Status check_select(const Json& request, const ItemReadRequest& read, bool has_projection);
+Status check_select(const Json& request, bool has_projection);
 
 // FilterExpression (or the legacy filter `legacy_member`, QueryFilter or ScanFilter, with
 // ConditionalOperator), ProjectionExpression or AttributesToGet.

@@ -24,11 +24,11 @@ expr::Projection updated_paths(const expr::Update& update) {
   return projection;
 }
 
-Result<std::shared_ptr<const expr::Condition>> read_put_or_delete_options(
-    const Json& request, Context& context, std::string_view operation, WriteResponse& response) {
-  EDDY_ASSIGN_OR_RETURN(
-      response.return_values,
-      read_return_values(request, operation, {ReturnValues::kNone, ReturnValues::kAllOld}));
+Result<std::shared_ptr<const expr::Condition>> read_put_or_delete_options(const Json& request,
+                                                                          Context& context,
+                                                                          WriteResponse& response) {
+  EDDY_ASSIGN_OR_RETURN(response.return_values,
+                        read_return_values(request, {ReturnValues::kNone, ReturnValues::kAllOld}));
   EDDY_ASSIGN_OR_RETURN(response.old_on_condition_failure,
                         read_return_old_on_condition_failure(request));
   EDDY_ASSIGN_OR_RETURN(response.capacity, read_capacity_detail(request));

@@ -28,8 +28,9 @@ struct ParsedWrite {
 // What PutItem and DeleteItem read alike: ReturnValues (NONE or ALL_OLD),
 // ReturnValuesOnConditionCheckFailure, ReturnConsumedCapacity into `response`, and the condition
 // (ConditionExpression or Expected), with the bindings checked. The table name must be set.
-Result<std::shared_ptr<const expr::Condition>> read_put_or_delete_options(
-    const Json& request, Context& context, std::string_view operation, WriteResponse& response);
+Result<std::shared_ptr<const expr::Condition>> read_put_or_delete_options(const Json& request,
+                                                                          Context& context,
+                                                                          WriteResponse& response);
 
 Result<ParsedWrite> parse_put(const Json& request, Context& context);
 Result<ParsedWrite> parse_update(const Json& request, Context& context);

@@ -37,10 +37,7 @@ constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations{{
 }  // namespace
 
 Operation find_operation(std::string_view name) {
-  for (const auto& [operation_name, operation] : kOperations) {
-    if (operation_name == name) return operation;
-  }
-  return nullptr;
+  return find_in(kOperations, name);
 }
 
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {

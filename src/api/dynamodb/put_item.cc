@@ -13,8 +13,7 @@ Result<ParsedWrite> parse_put(const Json& request, Context& context) {
     errors.add_null("item");
     return errors.status();
   }
-  EDDY_ASSIGN_OR_RETURN(auto condition,
-                        read_put_or_delete_options(request, context, "PutItem", put.response));
+  EDDY_ASSIGN_OR_RETURN(auto condition, read_put_or_delete_options(request, context, put.response));
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, put.response.table));

@@ -49,7 +49,7 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(upd.response.table, read_table_name(request));
   EDDY_ASSIGN_OR_RETURN(
       upd.response.return_values,
-      read_return_values(request, "UpdateItem",
+      read_return_values(request,
                          {ReturnValues::kNone, ReturnValues::kAllOld, ReturnValues::kUpdatedOld,
                           ReturnValues::kAllNew, ReturnValues::kUpdatedNew}));
   EDDY_ASSIGN_OR_RETURN(upd.response.old_on_condition_failure,
