@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -140,6 +141,20 @@ class Engine {
   using CommitListener =
       std::function<void(uint32_t stream_id, uint32_t shard_index, uint64_t last_sequence)>;
   void add_commit_listener(CommitListener listener);
+
+  // ---- state of the layers above (event source mappings, their checkpoints) ----
+  // Small values kept in the meta column family under "state/", beside the catalog and never
+  // touching items, so they bypass the item pipeline. Durable when the call returns, as the
+  // engine's durability says (kSync: on disk). One call's changes land together or not at all.
+  struct StateChange {
+    std::string key;
+    std::optional<std::string> value;  // nullopt deletes the key
+  };
+  Status write_state(const std::vector<StateChange>& changes);
+  Result<std::optional<std::string>> read_state(std::string_view key) const;
+  // Every (key, value) whose key starts with `prefix`, in key order.
+  Result<std::vector<std::pair<std::string, std::string>>> list_state(
+      std::string_view prefix) const;
 
   const EngineOptions& options() const { return options_; }
 

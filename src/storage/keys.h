@@ -13,6 +13,7 @@
 //          "table/" name                -> table description (catalog_format.cc)
 //          "stats/" table_id:u32be      -> table statistics
 //          "stream/" stream_id:u32be    -> stream metadata
+//          "state/" key                 -> a value owned by a layer above (Engine::write_state)
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,7 @@ inline constexpr std::string_view kMetaNextId = "next_id";
 inline constexpr std::string_view kMetaTablePrefix = "table/";
 inline constexpr std::string_view kMetaStatsPrefix = "stats/";
 inline constexpr std::string_view kMetaStreamPrefix = "stream/";
+inline constexpr std::string_view kMetaStatePrefix = "state/";
 
 // table_id + partition hash + enc(partition key): the prefix of every row of one partition.
 std::string partition_prefix(uint32_t table_id, const model::AttributeValue& partition_value);

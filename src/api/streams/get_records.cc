@@ -8,6 +8,7 @@
 #include "api/streams/streams_common.h"
 #include "model/json_codec.h"
 #include "storage/stream_ids.h"
+#include "streams/record_json.h"
 
 namespace eddy::api::streams {
 
@@ -15,53 +16,6 @@ namespace {
 
 constexpr int64_t kMaxLimit = 1000;
 constexpr size_t kMaxResponseBytes = 1 << 20;
-
-void write_record(JsonWriter& writer, const storage::StreamRecord& record,
-                  const storage::StreamInfo& stream, const Context& context) {
-  writer.StartObject();
-  writer.Key("eventID");
-  write_string(writer, record.event_id);
-  writer.Key("eventName");
-  writer.String(storage::event_name(record.event));
-  writer.Key("eventVersion");
-  writer.String("1.1");
-  writer.Key("eventSource");
-  writer.String("aws:dynamodb");
-  writer.Key("awsRegion");
-  write_string(writer, context.settings.region);
-  writer.Key("dynamodb");
-  writer.StartObject();
-  // Rounded down to the second, written as a JSON number (reference §1.3).
-  writer.Key("ApproximateCreationDateTime");
-  writer.Double(static_cast<double>(record.creation_ms / 1000));
-  writer.Key("Keys");
-  model::encode_item(record.keys, writer);
-  if (record.new_image) {
-    writer.Key("NewImage");
-    model::encode_item(*record.new_image, writer);
-  }
-  if (record.old_image) {
-    writer.Key("OldImage");
-    model::encode_item(*record.old_image, writer);
-  }
-  writer.Key("SequenceNumber");
-  write_string(writer, storage::format_sequence_number(record.sequence));
-  writer.Key("SizeBytes");
-  writer.Uint(std::max<uint32_t>(record.size_bytes, 1));
-  writer.Key("StreamViewType");
-  writer.String(storage::stream_view_type_name(stream.view_type));
-  writer.EndObject();
-  if (record.ttl_delete) {
-    writer.Key("userIdentity");
-    writer.StartObject();
-    writer.Key("type");
-    writer.String("Service");
-    writer.Key("principalId");
-    writer.String("dynamodb.amazonaws.com");
-    writer.EndObject();
-  }
-  writer.EndObject();
-}
 
 Result<std::string> run(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(auto iterator, get_string(request, "ShardIterator"));
@@ -104,7 +58,7 @@ Result<std::string> run(const Json& request, Context& context) {
   for (const auto& record : records) {
     // 1 MB at most, but always at least one record, so a consumer always moves on.
     if (buffer.GetSize() > kMaxResponseBytes && next != position.next_sequence) break;
-    write_record(writer, record, *stream, context);
+    eddy::streams::write_stream_record(writer, record, stream->view_type, context.settings.region);
     next = record.sequence + 1;
   }
   writer.EndArray();

@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "streams/record_json.h"
+
 namespace eddy::api::streams {
 
 namespace {
@@ -36,8 +38,7 @@ uint64_t get_be(std::string_view in, size_t at, int bytes) {
 }  // namespace
 
 std::string stream_arn(const Context& context, const storage::StreamInfo& stream) {
-  return fmt::format("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", context.settings.region,
-                     context.settings.account_id, stream.table_name, stream.label);
+  return eddy::streams::stream_arn(context.settings.region, context.settings.account_id, stream);
 }
 
 Result<storage::StreamInfo> find_stream(Context& context, std::string_view arn) {

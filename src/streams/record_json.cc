@@ -1,0 +1,77 @@
+#include "streams/record_json.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "storage/stream_ids.h"
+
+namespace eddy::streams {
+
+namespace {
+
+void write_text(model::JsonWriter& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+}  // namespace
+
+std::string stream_arn(std::string_view region, std::string_view account_id,
+                       const storage::StreamInfo& stream) {
+  return fmt::format("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", region, account_id,
+                     stream.table_name, stream.label);
+}
+
+void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord& record,
+                         storage::StreamViewType view_type, std::string_view region,
+                         std::string_view event_source_arn) {
+  writer.StartObject();
+  writer.Key("eventID");
+  write_text(writer, record.event_id);
+  writer.Key("eventName");
+  writer.String(storage::event_name(record.event));
+  writer.Key("eventVersion");
+  writer.String("1.1");
+  writer.Key("eventSource");
+  writer.String("aws:dynamodb");
+  writer.Key("awsRegion");
+  write_text(writer, region);
+  writer.Key("dynamodb");
+  writer.StartObject();
+  // Rounded down to the second, written as a JSON number (reference §1.3).
+  writer.Key("ApproximateCreationDateTime");
+  writer.Double(static_cast<double>(record.creation_ms / 1000));
+  writer.Key("Keys");
+  model::encode_item(record.keys, writer);
+  if (record.new_image) {
+    writer.Key("NewImage");
+    model::encode_item(*record.new_image, writer);
+  }
+  if (record.old_image) {
+    writer.Key("OldImage");
+    model::encode_item(*record.old_image, writer);
+  }
+  writer.Key("SequenceNumber");
+  write_text(writer, storage::format_sequence_number(record.sequence));
+  writer.Key("SizeBytes");
+  writer.Uint(std::max<uint32_t>(record.size_bytes, 1));
+  writer.Key("StreamViewType");
+  writer.String(storage::stream_view_type_name(view_type));
+  writer.EndObject();
+  if (record.ttl_delete) {
+    writer.Key("userIdentity");
+    writer.StartObject();
+    writer.Key("type");
+    writer.String("Service");
+    writer.Key("principalId");
+    writer.String("dynamodb.amazonaws.com");
+    writer.EndObject();
+  }
+  if (!event_source_arn.empty()) {
+    writer.Key("eventSourceARN");
+    write_text(writer, event_source_arn);
+  }
+  writer.EndObject();
+}
+
+}  // namespace eddy::streams
