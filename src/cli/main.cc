@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
                    "Open shards older than this close and continue in a child shard")
       ->capture_default_str();
   serve_command
+      ->add_option("--function-concurrency", serve.function_concurrency,
+                   "Invocations of one function at once, unless it reserves its own "
+                   "(0: 2 x cores)")
+      ->capture_default_str();
+  serve_command
       ->add_option("--test-iterator-lifetime", serve.test_iterator_lifetime,
                    "FOR TESTS ONLY: shard iterators expire after this (AWS: 15m)")
       ->group("Testing");

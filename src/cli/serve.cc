@@ -6,10 +6,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "api/dynamodb/operation.h"
+#include "api/lambda/operation.h"
+#include "client/dynamodb.h"
 #include "common/duration.h"
 #include "common/random.h"
+#include "esm/manager.h"
+#include "functions/runtime.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "storage/engine.h"
@@ -139,6 +144,46 @@ int serve(const ServeOptions& options) {
     }
     streams.iterator_lifetime_ms = *lifetime;
   }
+
+  // Functions, and the event source mappings that feed them; functions reach tables through
+  // the in-process client.
+  functions::RuntimeOptions runtime_options;
+  runtime_options.default_concurrency =
+      options.function_concurrency > 0
+          ? options.function_concurrency
+          : std::max(2u, 2 * std::max(1u, std::thread::hardware_concurrency()));
+  runtime_options.region = options.region;
+  runtime_options.account_id = options.account_id;
+  auto runtime = std::make_unique<functions::Runtime>(runtime_options);
+  client::InProcessDynamoDb tables(dynamodb);
+  esm::ManagerOptions manager_options;
+  manager_options.region = options.region;
+  manager_options.account_id = options.account_id;
+  auto mappings =
+      std::make_unique<esm::MappingManager>(**engine, *runtime, &tables, manager_options);
+  if (auto started = mappings->start(); !started.is_ok()) {
+    std::fprintf(stderr, "eddy serve: cannot load the event source mappings: %s\n",
+                 started.message().c_str());
+    return 1;
+  }
+  api::lambda::Context lambda{*runtime, *mappings, dynamodb.settings, *engine_options.clock};
+  router_options.lambda = &lambda;
+  router_options.metrics = [&engine = **engine, &mappings = *mappings](std::string& out) {
+    const auto m = engine.metrics();
+    out += fmt::format(
+        "# HELP eddy_commit_groups_total WriteBatches committed by the writer\n"
+        "# TYPE eddy_commit_groups_total counter\neddy_commit_groups_total {}\n"
+        "# HELP eddy_wal_syncs_total Commit rounds that synced the write-ahead log\n"
+        "# TYPE eddy_wal_syncs_total counter\neddy_wal_syncs_total {}\n"
+        "# HELP eddy_writes_committed_total Write units acknowledged\n"
+        "# TYPE eddy_writes_committed_total counter\neddy_writes_committed_total {}\n"
+        "# HELP eddy_writes_failed_total Write units that failed (conditions, validation, I/O)\n"
+        "# TYPE eddy_writes_failed_total counter\neddy_writes_failed_total {}\n"
+        "# HELP eddy_stream_records_total Stream records appended\n"
+        "# TYPE eddy_stream_records_total counter\neddy_stream_records_total {}\n",
+        m.commit_groups, m.syncs, m.committed_units, m.failed_units, m.stream_records);
+    mappings.write_metrics(out);
+  };
   http::Router router(dynamodb, streams, std::move(router_options));
   http::Server server(router, server_options);
   auto bound = server.listen();
@@ -160,7 +205,10 @@ int serve(const ServeOptions& options) {
   std::printf("  region: %s, account: %s, SigV4: %s\n", options.region.c_str(),
               options.account_id.c_str(),
               options.credentials_file ? "verified" : "not checked (any credentials accepted)");
-  std::printf("  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), GET /health\n");
+  std::printf(
+      "  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), Lambda "
+      "(/2015-03-31/: Invoke, GetFunction, ListFunctions, event source mappings), "
+      "GET /health, GET /metrics\n");
   std::printf("  deployed: %s\n", options.no_stack
                                       ? "nothing (--no-stack)"
                                       : "nothing yet: the built-in notes stack is not part of this "
@@ -171,7 +219,11 @@ int serve(const ServeOptions& options) {
   server.run(/*handle_signals=*/true);
   std::printf("eddy: stopped accepting, in-flight requests finished; closing the data store\n");
   std::fflush(stdout);
-  engine->reset();  // completes every acknowledged write and closes RocksDB
+  // Mappings first (their pollers wait for their invocations), then the functions, then the
+  // engine, which completes every acknowledged write and closes RocksDB.
+  mappings.reset();
+  runtime.reset();
+  engine->reset();
   return 0;
 }
 

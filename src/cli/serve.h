@@ -20,6 +20,8 @@ struct ServeOptions {
   std::string stream_retention = "24h";  // stream records older than this are trimmed
   uint32_t stream_shards = 1;            // open shards per stream
   std::string shard_rollover = "4h";     // open shards older than this roll over
+  // Invocations of one function at once unless it reserves its own (0: 2 x cores).
+  unsigned function_concurrency = 0;
   // Tests only: shard iterators expire after this instead of AWS's 15 minutes.
   std::optional<std::string> test_iterator_lifetime;
 };

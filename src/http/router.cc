@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "api/lambda/lambda_common.h"
+
 #include <zlib.h>
 
 #include <atomic>
@@ -11,6 +13,11 @@ namespace eddy::http {
 namespace {
 
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+
+Response to_http(api::lambda::Response response) {
+  return Response{response.status, std::move(response.headers), std::move(response.body)};
+}
+
 constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
 
 std::string request_id() {
@@ -91,8 +98,29 @@ void Router::handle(const Request& request, Respond respond) {
     response.body = R"({"status":"ok"})";
     return respond(std::move(response));
   }
+  if (path == "/metrics" && options_.metrics) {
+    Response response;
+    response.headers.emplace_back("content-type", "text/plain; version=0.0.4");
+    options_.metrics(response.body);
+    return respond(std::move(response));
+  }
   if (path == "/" && request.header("x-amz-target"))
     return handle_aws_json(request, std::move(respond));
+  if (options_.lambda && path.starts_with(api::lambda::kPathPrefix)) {
+    if (auto error = check_signature(request)) {
+      api::ApiError lambda_error = *error;
+      lambda_error.type = std::string(error->name());
+      return respond(to_http(api::lambda::error_response(lambda_error)));
+    }
+    auto reply = [respond](api::lambda::Response response) {
+      respond(to_http(std::move(response)));
+    };
+    const std::string_view type = request.header("x-amz-invocation-type").value_or("");
+    if (api::lambda::handle(request.method, request.target, type, request.body, *options_.lambda,
+                            std::move(reply))) {
+      return;
+    }
+  }
   if (path == "/" && request.method == "POST") {
     return respond(aws_error(api::ApiError::unknown_operation()));
   }
@@ -100,8 +128,7 @@ void Router::handle(const Request& request, Respond respond) {
   respond(json_message(403, "Missing Authentication Token"));
 }
 
-void Router::handle_aws_json(const Request& request, Respond respond) {
-  if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
+std::optional<api::ApiError> Router::check_signature(const Request& request) const {
   if (options_.credentials) {
     // SigV4 signs header names in lower case.
     SignedRequest signed_request{request.method, request.target, {}, request.body};
@@ -113,11 +140,14 @@ void Router::handle_aws_json(const Request& request, Respond respond) {
       }
       signed_request.headers.emplace_back(std::move(lower), std::string(value));
     }
-    if (auto error =
-            verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms())) {
-      return respond(aws_error(*error));
-    }
+    return verify_sigv4(signed_request, *options_.credentials, options_.clock->now_ms());
   }
+  return std::nullopt;
+}
+
+void Router::handle_aws_json(const Request& request, Respond respond) {
+  if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
+  if (auto error = check_signature(request)) return respond(aws_error(*error));
   const std::string_view target = *request.header("x-amz-target");
   auto reply = [respond = std::move(respond)](api::dynamodb::Outcome outcome) {
     if (auto* body = std::get_if<std::string>(&outcome)) {

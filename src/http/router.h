@@ -1,7 +1,8 @@
 // The HTTP request path without sockets: one request in, one response out (the Beast examples'
 // `handle(request) -> response`, made asynchronous because writes complete on the engine's
-// thread). Routing: `GET /health`; `POST /` with X-Amz-Target to the AWS JSON APIs (SigV4
-// checked first when credentials are configured). server.cc owns the sockets; tests and fuzz
+// thread). Routing: `GET /health`, `GET /metrics`; `POST /` with X-Amz-Target to the AWS JSON
+// APIs and /2015-03-31/ to Lambda's REST API (SigV4 checked first when credentials are
+// configured). server.cc owns the sockets; tests and fuzz
 // targets call Router directly.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "api/dynamodb/operation.h"
+#include "api/lambda/operation.h"
 #include "api/streams/operation.h"
 #include "common/clock.h"
 #include "http/sigv4.h"
@@ -46,6 +48,10 @@ struct RouterOptions {
   // When set, every AWS API request must carry a valid SigV4 signature by one of these keys.
   std::optional<Credentials> credentials;
   const Clock* clock = &SystemClock::instance();
+  // Lambda's API under /2015-03-31/ (functions and event source mappings); absent: not served.
+  api::lambda::Context* lambda = nullptr;
+  // Appends Prometheus text for GET /metrics; absent: /metrics is not served.
+  std::function<void(std::string&)> metrics;
 };
 
 class Router {
@@ -62,6 +68,8 @@ class Router {
 
  private:
   void handle_aws_json(const Request& request, Respond respond);
+  // The SigV4 error of a request when credentials are configured, else nullopt.
+  std::optional<api::ApiError> check_signature(const Request& request) const;
 
   api::dynamodb::Context& dynamodb_;
   api::streams::Context& streams_;

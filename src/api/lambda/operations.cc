@@ -1,0 +1,106 @@
+// The routes of Lambda's REST API that Eddy serves, (method, path) -> operation.
+#include <fmt/format.h>
+
+#include "api/lambda/lambda_common.h"
+
+namespace eddy::api::lambda {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX escapes (SDKs escape ':' in a function ARN); a malformed escape stays as written.
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> params;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    params[percent_decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+  }
+  return params;
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    if (slash != 0) parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path = path.substr(slash + 1);
+  }
+  return parts;
+}
+
+Operation route(std::string_view method, const std::vector<std::string_view>& parts) {
+  if (parts.empty()) return nullptr;
+  if (parts[0] == "functions") {
+    if (parts.size() == 1 && method == "GET") return list_functions;
+    if (parts.size() == 2 && method == "GET") return get_function;
+    if (parts.size() == 3 && parts[2] == "invocations" && method == "POST") return invoke;
+    return nullptr;
+  }
+  if (parts[0] == "event-source-mappings") {
+    if (parts.size() == 1) {
+      if (method == "POST") return create_event_source_mapping;
+      if (method == "GET") return list_event_source_mappings;
+    } else if (parts.size() == 2) {
+      if (method == "GET") return get_event_source_mapping;
+      if (method == "PUT") return update_event_source_mapping;
+      if (method == "DELETE") return delete_event_source_mapping;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool handle(std::string_view method, std::string_view target, std::string_view invocation_type,
+            const std::string& body, Context& context, Reply reply) {
+  if (!target.starts_with(kPathPrefix)) return false;
+  const size_t question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  const auto parts = split_path(path.substr(kPathPrefix.size()));
+  Operation operation = route(method, parts);
+  if (operation == nullptr) {
+    reply(error_response(error("UnknownOperationException",
+                               fmt::format("Unknown operation: {} {}", method, path), 404)));
+    return true;
+  }
+  Request request{method, {}, parse_query(query), invocation_type, body};
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (i == 2 && parts[0] == "functions") break;  // "invocations"
+    request.path_params.push_back(percent_decode(parts[i]));
+  }
+  operation(request, context, std::move(reply));
+  return true;
+}
+
+}  // namespace eddy::api::lambda
