@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
       ->add_option("--shard-rollover", serve.shard_rollover,
                    "Open shards older than this close and continue in a child shard")
       ->capture_default_str();
+  serve_command->add_option("--stack", serve.stack_file,
+                            "A stack file (YAML) to deploy: tables, functions, event sources");
   serve_command
       ->add_option("--function-concurrency", serve.function_concurrency,
                    "Invocations of one function at once, unless it reserves its own "
@@ -58,6 +60,10 @@ int main(int argc, char** argv) {
   serve_command
       ->add_option("--test-iterator-lifetime", serve.test_iterator_lifetime,
                    "FOR TESTS ONLY: shard iterators expire after this (AWS: 15m)")
+      ->group("Testing");
+  serve_command
+      ->add_option("--test-min-record-age", serve.test_min_record_age,
+                   "FOR TESTS ONLY: the smallest maximum record age a mapping may have (AWS: 60s)")
       ->group("Testing");
 
   CLI11_PARSE(app, argc, argv);

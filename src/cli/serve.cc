@@ -10,6 +10,7 @@
 
 #include "api/dynamodb/operation.h"
 #include "api/lambda/operation.h"
+#include "apps/testing/test_functions.h"
 #include "client/dynamodb.h"
 #include "common/duration.h"
 #include "common/random.h"
@@ -17,6 +18,7 @@
 #include "functions/runtime.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "stack/deploy.h"
 #include "storage/engine.h"
 
 namespace eddy::cli {
@@ -156,15 +158,43 @@ int serve(const ServeOptions& options) {
   runtime_options.account_id = options.account_id;
   auto runtime = std::make_unique<functions::Runtime>(runtime_options);
   client::InProcessDynamoDb tables(dynamodb);
+  auto& builtins = functions::BuiltinRegistry::global();
+  apps::testing::register_test_functions(builtins, tables);
   esm::ManagerOptions manager_options;
   manager_options.region = options.region;
   manager_options.account_id = options.account_id;
+  if (options.test_min_record_age) {
+    auto age = parse_duration_ms(*options.test_min_record_age);
+    if (!age || *age < 1000) {
+      std::fprintf(stderr, "eddy serve: --test-min-record-age takes a duration of at least 1s\n");
+      return 2;
+    }
+    manager_options.validation.min_record_age_seconds = *age / 1000;
+  }
   auto mappings =
       std::make_unique<esm::MappingManager>(**engine, *runtime, &tables, manager_options);
   if (auto started = mappings->start(); !started.is_ok()) {
     std::fprintf(stderr, "eddy serve: cannot load the event source mappings: %s\n",
                  started.message().c_str());
     return 1;
+  }
+  std::vector<std::string> deployed;
+  if (options.stack_file) {
+    stack::ParseOptions parse_options;
+    parse_options.validation = manager_options.validation;
+    parse_options.known_handlers = builtins.handler_names();
+    auto stack = stack::load_stack(*options.stack_file, parse_options);
+    if (!stack) {
+      std::fprintf(stderr, "eddy serve: %s\n", stack.status().message().c_str());
+      return 2;
+    }
+    auto changes = stack::deploy(*stack, {**engine, *runtime, *mappings, builtins});
+    if (!changes) {
+      std::fprintf(stderr, "eddy serve: %s\n", changes.status().message().c_str());
+      return 2;
+    }
+    deployed = std::move(*changes);
+    mappings->wait_idle();
   }
   api::lambda::Context lambda{*runtime, *mappings, dynamodb.settings, *engine_options.clock};
   router_options.lambda = &lambda;
@@ -209,10 +239,16 @@ int serve(const ServeOptions& options) {
       "  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), Lambda "
       "(/2015-03-31/: Invoke, GetFunction, ListFunctions, event source mappings), "
       "GET /health, GET /metrics\n");
-  std::printf("  deployed: %s\n", options.no_stack
-                                      ? "nothing (--no-stack)"
-                                      : "nothing yet: the built-in notes stack is not part of this "
-                                        "version; create tables through the DynamoDB API");
+  if (options.stack_file) {
+    std::printf("  stack: %s\n", options.stack_file->c_str());
+    for (const auto& change : deployed)
+      std::printf("    %s\n", change.c_str());
+  } else {
+    std::printf("  deployed: %s\n",
+                options.no_stack ? "nothing (--no-stack)"
+                                 : "nothing: the built-in notes stack is not part of this version; "
+                                   "deploy a stack file with --stack FILE");
+  }
   std::printf("ready\n");
   std::fflush(stdout);
 

@@ -20,10 +20,14 @@ struct ServeOptions {
   std::string stream_retention = "24h";  // stream records older than this are trimmed
   uint32_t stream_shards = 1;            // open shards per stream
   std::string shard_rollover = "4h";     // open shards older than this roll over
+  // A stack file to deploy (tables, functions, event sources).
+  std::optional<std::string> stack_file;
   // Invocations of one function at once unless it reserves its own (0: 2 x cores).
   unsigned function_concurrency = 0;
   // Tests only: shard iterators expire after this instead of AWS's 15 minutes.
   std::optional<std::string> test_iterator_lifetime;
+  // Tests only: the smallest MaximumRecordAgeInSeconds accepted, instead of Lambda's 60 s.
+  std::optional<std::string> test_min_record_age;
 };
 
 // Runs the server until SIGINT or SIGTERM. Returns the process exit code.

@@ -35,4 +35,12 @@ void BuiltinFunction::invoke(std::string event, const InvocationContext& context
   done(std::move(result));
 }
 
+std::vector<std::string> BuiltinRegistry::handler_names() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, handler] : handlers_)
+    names.push_back(std::string(kBuiltinPrefix) + name);
+  return names;
+}
+
 }  // namespace eddy::functions

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "functions/function.h"
 
@@ -43,6 +44,8 @@ class BuiltinRegistry {
   void add(std::string name, BuiltinHandler handler);
   // The handler for "builtin:<name>" (or "<name>"), or nullptr.
   std::shared_ptr<const BuiltinHandler> find(std::string_view handler) const;
+  // Every registered handler, as a stack file names it ("builtin:<name>"), sorted.
+  std::vector<std::string> handler_names() const;
 
  private:
   mutable std::mutex mu_;

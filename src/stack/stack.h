@@ -1,0 +1,63 @@
+// Stack files: the tables, functions and event source mappings of a system, declared in YAML
+// and deployed by `eddy serve --stack FILE`. Property names are AWS CDK's where CDK has one
+// (Table: partitionKey, sortKey, stream; Function: handler, environment, timeout, memorySize,
+// reservedConcurrentExecutions; DynamoEventSource: startingPosition, batchSize,
+// maxBatchingWindow, retryAttempts, maxRecordAge, bisectBatchOnError, parallelizationFactor,
+// reportBatchItemFailures, tumblingWindow, onFailure, filters, enabled), so a CDK user
+// recognises them. Durations carry a unit ("90s", "5m", "24h").
+//
+// Every error names the file, the line and the fix: an unknown key with the nearest valid one,
+// a bad value with its allowed range, an unknown function or table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "esm/mapping_config.h"
+#include "functions/function.h"
+#include "model/key_schema.h"
+#include "storage/types.h"
+
+namespace eddy::stack {
+
+struct TableDecl {
+  std::string name;
+  model::KeySchema key_schema;
+  std::optional<storage::StreamViewType> stream;
+  int line = 0;
+};
+
+struct FunctionDecl {
+  functions::FunctionConfig config;
+  int memory_size_mb = 128;
+  int line = 0;
+};
+
+struct EventSourceDecl {
+  std::string function;
+  std::string table;
+  esm::MappingConfig settings;  // everything but the uuid and the stream ARN
+  int line = 0;
+};
+
+struct Stack {
+  std::string file;  // as named in errors
+  std::vector<TableDecl> tables;
+  std::vector<FunctionDecl> functions;
+  std::vector<EventSourceDecl> event_sources;
+};
+
+struct ParseOptions {
+  // Handler names a function may use ("builtin:notes.word-count"); empty: not checked.
+  std::vector<std::string> known_handlers;
+  esm::ValidationOptions validation;
+};
+
+// kValidation, with "<file>:<line>: <problem>" and the fix, for anything wrong.
+Result<Stack> parse_stack(std::string_view text, std::string file, const ParseOptions& options);
+Result<Stack> load_stack(const std::string& path, const ParseOptions& options);
+
+}  // namespace eddy::stack
