@@ -114,7 +114,12 @@ Result<std::string> MappingManager::table_stream_arn(std::string_view table) con
 Status MappingManager::check(const MappingConfig& config, uint32_t* stream_id) const {
   EDDY_RETURN_IF_ERROR(validate(config, options_.validation));
   EDDY_RETURN_IF_ERROR(FilterCriteria::parse(config.filters).status());
-  if (!config.on_failure.empty()) EDDY_RETURN_IF_ERROR(check_destination(config.on_failure));
+  if (!config.on_failure.empty()) {
+    EDDY_RETURN_IF_ERROR(check_destination(config.on_failure));
+    if (config.on_failure.starts_with("table:") && tables_ == nullptr) {
+      return Status::validation("table: on-failure destinations are not available here");
+    }
+  }
   if (!runtime_.config(config.function_name)) {
     return Status::not_found(
         fmt::format("Function not found: {}", runtime_.arn(config.function_name)));
@@ -372,19 +377,22 @@ void MappingManager::reconcile(const std::string& uuid) {
   }
   current.transition.clear();
   if (!current.config.enabled || current.running) return;
+  // Everything here was checked when the settings were accepted; a stream can still have
+  // expired since (or a build of Eddy refuse what an older one stored).
+  auto stop_with = [&](std::string reason) {
+    current.config.enabled = false;
+    current.config.state_transition_reason = std::move(reason);
+    (void)persist(current.config);
+  };
   auto stream = resolve_stream(current.config.event_source_arn);
+  if (!stream) return stop_with("The event source stream no longer exists");
   auto filters = FilterCriteria::parse(current.config.filters);
+  if (!filters.is_ok()) return stop_with("PROBLEM: " + filters.status().message());
   std::unique_ptr<FailureDestination> destination;
   if (!current.config.on_failure.empty()) {
     auto opened = open_destination(current.config.on_failure, tables_, SystemClock::instance());
-    if (opened.is_ok()) destination = std::move(*opened);
-  }
-  if (!stream || !filters.is_ok() || (!current.config.on_failure.empty() && !destination)) {
-    // Checked when the settings were accepted; a stream can still have expired since.
-    current.config.enabled = false;
-    current.config.state_transition_reason = "The event source stream no longer exists";
-    (void)persist(current.config);
-    return;
+    if (!opened.is_ok()) return stop_with("PROBLEM: " + opened.status().message());
+    destination = std::move(*opened);
   }
   MappingTarget target{stream->id, stream->arn, stream->view_type,
                        runtime_.arn(current.config.function_name)};

@@ -1,0 +1,252 @@
+// Stack files: parsing (every error names the file, the line and the fix) and deployment
+// (idempotent, changes reported, key schema changes refused, view type changes move mappings).
+#include "stack/deploy.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "stack/stack.h"
+
+namespace eddy::stack {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr const char* kValid = R"(tables:
+  orders:
+    partitionKey: {name: id, type: S}
+    sortKey: {name: at, type: N}
+    stream: NEW_AND_OLD_IMAGES
+functions:
+  audit: {handler: builtin:test.audit, environment: {TABLE_NAME: orders}, timeout: 3s}
+eventSources:
+  - function: audit
+    table: orders
+    startingPosition: TRIM_HORIZON
+    batchSize: 100
+    maxBatchingWindow: 0s
+    retryAttempts: 2
+    maxRecordAge: 1h
+    bisectBatchOnError: true
+    parallelizationFactor: 1
+    reportBatchItemFailures: true
+    tumblingWindow: 0s
+    onFailure: table:orders-failures
+    filters:
+      - {eventName: [INSERT, MODIFY]}
+      - {dynamodb: {NewImage: {amount: {N: [{prefix: "1"}]}}}}
+    enabled: true
+)";
+
+Result<Stack> parse(std::string_view text) {
+  ParseOptions options;
+  options.known_handlers = {"builtin:test.audit", "builtin:test.record"};
+  return parse_stack(text, "stack.yaml", options);
+}
+
+std::string error_of(std::string_view text) {
+  auto stack = parse(text);
+  EXPECT_FALSE(stack.is_ok()) << text;
+  if (stack.is_ok()) return "";
+  EXPECT_EQ(stack.status().code(), Code::kValidation);
+  return stack.status().message();
+}
+
+TEST(StackParse, TheIssuesExampleParsesWithCdkNames) {
+  auto stack = parse(kValid);
+  ASSERT_TRUE(stack.is_ok()) << stack.status().to_string();
+  ASSERT_EQ(stack->tables.size(), 1u);
+  EXPECT_EQ(stack->tables[0].name, "orders");
+  EXPECT_EQ(stack->tables[0].key_schema.partition.name, "id");
+  ASSERT_TRUE(stack->tables[0].key_schema.sort);
+  EXPECT_EQ(stack->tables[0].key_schema.sort->type, model::KeyType::N);
+  EXPECT_EQ(stack->tables[0].stream, storage::StreamViewType::kNewAndOldImages);
+  ASSERT_EQ(stack->functions.size(), 1u);
+  EXPECT_EQ(stack->functions[0].config.timeout_ms, 3000);
+  EXPECT_EQ(stack->functions[0].config.environment.at("TABLE_NAME"), "orders");
+  ASSERT_EQ(stack->event_sources.size(), 1u);
+  const auto& s = stack->event_sources[0].settings;
+  EXPECT_EQ(s.max_retry_attempts, 2);
+  EXPECT_EQ(s.max_record_age_ms, 3'600'000);
+  EXPECT_TRUE(s.bisect_on_error);
+  EXPECT_TRUE(s.report_batch_item_failures);
+  EXPECT_EQ(s.on_failure, "table:orders-failures");
+  EXPECT_THAT(s.filters, ElementsAre(R"({"eventName":["INSERT","MODIFY"]})",
+                                     R"({"dynamodb":{"NewImage":{"amount":{"N":[{"prefix":"1"}]}}}})"));
+  EXPECT_EQ(stack->event_sources[0].line, 9);
+}
+
+TEST(StackParse, UnknownKeysNameTheNearestValidOne) {
+  EXPECT_EQ(error_of("tabels: {}\n"), "stack.yaml:1: unknown key 'tabels' in stack file: did you "
+                                      "mean 'tables'?");
+  EXPECT_EQ(error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    strem: KEYS_ONLY\n"),
+            "stack.yaml:4: unknown key 'strem' in table t1x: did you mean 'stream'?");
+  EXPECT_THAT(error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    zzzzzzzzzz: 1\n"),
+              HasSubstr("valid keys: partitionKey, sortKey, stream"));
+}
+
+TEST(StackParse, BadValuesNameTheirAllowedRange) {
+  std::string text = kValid;
+  text.replace(text.find("batchSize: 100"), 14, "batchSize: 0");
+  EXPECT_EQ(error_of(text), "stack.yaml:12: event source audit <- orders batchSize: '0' is not "
+                            "allowed: give a whole number from 1 to 10000");
+  text = kValid;
+  text.replace(text.find("maxRecordAge: 1h"), 16, "maxRecordAge: 10s");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:15: event source audit <- orders maxRecordAge: "
+                                        "'10s' is not allowed: give a duration with a unit from 1m "
+                                        "to 7d"));
+  text = kValid;
+  text.replace(text.find("timeout: 3s"), 11, "timeout: 3");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:7: function audit timeout: '3' is not allowed"));
+  text = kValid;
+  text.replace(text.find("stream: NEW_AND_OLD_IMAGES"), 26, "stream: BOTH");
+  EXPECT_EQ(error_of(text), "stack.yaml:5: table orders stream: 'BOTH' is not allowed: KEYS_ONLY, "
+                            "NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES");
+  text = kValid;
+  text.replace(text.find("startingPosition: TRIM_HORIZON"), 30, "startingPosition: AT_TIMESTAMP");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:11:"));
+  text = kValid;
+  text.replace(text.find("bisectBatchOnError: true"), 24, "bisectBatchOnError: yes");
+  EXPECT_THAT(error_of(text), HasSubstr("write true or false"));
+  text = kValid;
+  text.replace(text.find("onFailure: table:orders-failures"), 32, "onFailure: arn:aws:sqs:q");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:20: event source audit <- orders onFailure: "
+                                        "Invalid on-failure destination"));
+  text = kValid;
+  text.replace(text.find("{eventName: [INSERT, MODIFY]}"), 29, "{eventName: INSERT}");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:22: event source audit <- orders filters:"));
+}
+
+TEST(StackParse, UnknownFunctionsTablesAndHandlersAreNamed) {
+  std::string text = kValid;
+  text.replace(text.find("  - function: audit"), 19, "  - function: audi");
+  EXPECT_EQ(error_of(text), "stack.yaml:9: event source audi <- orders: no function 'audi' in this "
+                            "stack; declare it under functions (declared: audit)");
+  text = kValid;
+  text.replace(text.find("    table: orders"), 17, "    table: order");
+  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:10: event source audit <- order: no table "
+                                        "'order' in this stack"));
+  text = kValid;
+  text.replace(text.find("builtin:test.audit"), 18, "builtin:test.nope");
+  EXPECT_EQ(error_of(text), "stack.yaml:7: function audit handler: no built-in handler "
+                            "'builtin:test.nope'; known: builtin:test.audit, builtin:test.record");
+  text = kValid;
+  text.replace(text.find("    stream: NEW_AND_OLD_IMAGES\n"), 31, "");
+  EXPECT_THAT(error_of(text), HasSubstr("table orders has no stream"));
+}
+
+TEST(StackParse, MissingKeysAndBadYaml) {
+  EXPECT_THAT(error_of("tables:\n  orders:\n    stream: NEW_IMAGE\n"),
+              HasSubstr("stack.yaml:2: table orders: 'partitionKey' is missing"));
+  EXPECT_THAT(error_of("tables: [\n"), HasSubstr("stack.yaml:"));
+  EXPECT_THAT(error_of("functions:\n  f: {environment: {}}\n"),
+              HasSubstr("stack.yaml:2: function f: 'handler' is missing"));
+  EXPECT_THAT(error_of("- 1\n"), HasSubstr("stack.yaml:1: a stack file is a map"));
+  std::string text = kValid;
+  text += R"(  - function: audit
+    table: orders
+    startingPosition: LATEST
+)";
+  EXPECT_THAT(error_of(text), HasSubstr("declared twice (line 9)"));
+  EXPECT_TRUE(parse("").is_ok());
+}
+
+// ---- deployment ----
+
+class StackDeploy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::EngineOptions options;
+    options.durability = storage::Durability::kInMemory;
+    options.trim_interval_ms = 0;
+    engine_ = std::move(storage::Engine::open(options)).value();
+    runtime_ = std::make_unique<functions::Runtime>(functions::RuntimeOptions{});
+    builtins_.add("test.audit", [](const std::string&, const auto&) { return "null"; });
+    builtins_.add("test.record", [](const std::string&, const auto&) { return "null"; });
+    mappings_ = std::make_unique<esm::MappingManager>(*engine_, *runtime_, nullptr,
+                                                      esm::ManagerOptions{});
+    ASSERT_TRUE(mappings_->start().is_ok());
+  }
+  void TearDown() override {
+    mappings_.reset();
+    runtime_.reset();
+    engine_.reset();
+  }
+
+  // The stack, with its table: destination replaced by a file (no DynamoDB client here).
+  Result<std::vector<std::string>> deploy_text(std::string text) {
+    text.replace(text.find("table:orders-failures"), 21, "file:/dev/null");
+    auto stack = parse(text);
+    if (!stack.is_ok()) return stack.status();
+    auto changes = deploy(*stack, {*engine_, *runtime_, *mappings_, builtins_});
+    mappings_->wait_idle();
+    return changes;
+  }
+
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<functions::Runtime> runtime_;
+  functions::BuiltinRegistry builtins_;
+  std::unique_ptr<esm::MappingManager> mappings_;
+};
+
+TEST_F(StackDeploy, CreatesThenRedeploysIdempotently) {
+  auto first = deploy_text(kValid);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0], "+ table orders (id S, at N; stream NEW_AND_OLD_IMAGES)");
+  EXPECT_EQ((*first)[1], "+ function audit (builtin:test.audit)");
+  EXPECT_THAT((*first)[2], HasSubstr("+ mapping audit <- orders ("));
+  const std::string uuid = mappings_->list().at(0).config.uuid;
+
+  auto second = deploy_text(kValid);
+  ASSERT_TRUE(second.is_ok());
+  EXPECT_EQ((*second)[0], "= table orders unchanged");
+  EXPECT_EQ((*second)[2], "= mapping audit <- orders unchanged (" + uuid + ")");
+  EXPECT_EQ(mappings_->list().size(), 1u);
+}
+
+TEST_F(StackDeploy, ChangedSettingsAreAppliedAndPrinted) {
+  ASSERT_TRUE(deploy_text(kValid).is_ok());
+  std::string text = kValid;
+  text.replace(text.find("batchSize: 100"), 14, "batchSize: 10");
+  text.replace(text.find("retryAttempts: 2"), 16, "retryAttempts: 5");
+  auto changes = deploy_text(text);
+  ASSERT_TRUE(changes.is_ok()) << changes.status().to_string();
+  EXPECT_EQ((*changes)[2], "~ mapping audit <- orders: batchSize 100 -> 10; retryAttempts 2 -> 5");
+  auto mapping = mappings_->list().at(0);
+  EXPECT_EQ(mapping.config.batch_size, 10u);
+  EXPECT_EQ(mapping.config.max_retry_attempts, 5);
+  EXPECT_EQ(mapping.state, "Enabled");
+}
+
+TEST_F(StackDeploy, AChangedKeySchemaIsRefusedWithHowToMigrate) {
+  ASSERT_TRUE(deploy_text(kValid).is_ok());
+  std::string text = kValid;
+  const std::string sort_key = "    sortKey: {name: at, type: N}\n";
+  text.replace(text.find(sort_key), sort_key.size(), "");
+  auto changes = deploy_text(text);
+  ASSERT_FALSE(changes.is_ok());
+  EXPECT_THAT(changes.status().message(),
+              HasSubstr("stack.yaml:2: table orders exists with the key schema (id S, at N) but "
+                        "the stack declares (id S). DynamoDB cannot change a table's key schema: "
+                        "create a table under a new name"));
+}
+
+TEST_F(StackDeploy, AChangedViewTypeMakesANewStreamAndMovesTheMappings) {
+  ASSERT_TRUE(deploy_text(kValid).is_ok());
+  const std::string old_arn = mappings_->list().at(0).config.event_source_arn;
+  std::string text = kValid;
+  text.replace(text.find("stream: NEW_AND_OLD_IMAGES"), 26, "stream: NEW_IMAGE");
+  auto changes = deploy_text(text);
+  ASSERT_TRUE(changes.is_ok()) << changes.status().to_string();
+  EXPECT_THAT((*changes)[0], HasSubstr("~ table orders: stream NEW_AND_OLD_IMAGES -> NEW_IMAGE (a "
+                                       "new stream"));
+  EXPECT_THAT((*changes)[2], HasSubstr("~ mapping audit <- orders: stream " + old_arn + " -> "));
+  const auto mapping = mappings_->list().at(0);
+  EXPECT_NE(mapping.config.event_source_arn, old_arn);
+  EXPECT_EQ(mapping.config.event_source_arn, *mappings_->table_stream_arn("orders"));
+}
+
+}  // namespace
+}  // namespace eddy::stack
