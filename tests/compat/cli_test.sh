@@ -69,7 +69,17 @@ trap cleanup EXIT
 
 # --- start the server -------------------------------------------------------
 
-"$EDDY_BIN" serve --listen 127.0.0.1:0 --in-memory --no-stack >"$tmp/server.log" 2>&1 &
+# The Lambda section needs functions and a table with a stream: a small stack file.
+cat >"$tmp/stack.yaml" <<'YAML'
+tables:
+  cli-orders:
+    partitionKey: {name: id, type: S}
+    stream: NEW_AND_OLD_IMAGES
+functions:
+  echo: {handler: builtin:test.echo}
+  fails: {handler: builtin:test.fail, timeout: 10s, environment: {MODE: strict}}
+YAML
+"$EDDY_BIN" serve --listen 127.0.0.1:0 --in-memory --stack "$tmp/stack.yaml" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 EP=
 for _ in $(seq 300); do
@@ -96,11 +106,13 @@ echo "eddy serve at $EP"
 
 # --- helpers ----------------------------------------------------------------
 
-# ddb ARGS...: run `aws dynamodb ARGS --endpoint-url EP`; output in $out, stderr in $err, exit code in $rc.
+# ddb ARGS...: run `aws $service ARGS --endpoint-url EP` (service: dynamodb unless set); output in
+# $out, stderr in $err, exit code in $rc.
+service=dynamodb
 ddb() {
   calls=$((calls + 1))
   rc=0
-  out=$("$AWS" dynamodb --endpoint-url "$EP" --output json "$@" 2>"$tmp/stderr") || rc=$?
+  out=$("$AWS" "$service" --endpoint-url "$EP" --output json "$@" 2>"$tmp/stderr") || rc=$?
   err=$(cat "$tmp/stderr")
 }
 
@@ -280,6 +292,50 @@ check "d['TableDescription']['TableName'] == '$T2'"
 ok delete-table --table-name "$T"
 ok wait table-not-exists --table-name "$T"
 expect_error ResourceNotFoundException describe-table --table-name "$T"
+
+# --- Lambda: functions, Invoke, event source mappings ---------------------------
+
+service=lambda
+ok list-functions
+check "sorted(f['FunctionName'] for f in d['Functions']) == ['echo', 'fails']"
+ok get-function --function-name fails
+check "d['Configuration']['FunctionArn'] == 'arn:aws:lambda:us-east-1:000000000000:function:fails' and d['Configuration']['Timeout'] == 10 and d['Configuration']['Environment']['Variables'] == {'MODE': 'strict'} and d['Configuration']['Handler'] == 'builtin:test.fail'"
+ok invoke --function-name echo --cli-binary-format raw-in-base64-out --payload '{"hello":"world"}' "$tmp/echo.json"
+check "d['StatusCode'] == 200 and 'FunctionError' not in d"
+out=$(cat "$tmp/echo.json")
+check "d == {'hello': 'world'}"
+ok invoke --function-name arn:aws:lambda:us-east-1:000000000000:function:fails "$tmp/fails.json"
+check "d['StatusCode'] == 200 and d['FunctionError'] == 'Unhandled'"
+out=$(cat "$tmp/fails.json")
+check "d == {'errorType': 'TestFailure', 'errorMessage': 'test.fail always fails'}"
+expect_error ResourceNotFoundException invoke --function-name nope "$tmp/nope.json"
+expect_error ResourceNotFoundException get-function --function-name nope
+
+service=dynamodb
+ok describe-table --table-name cli-orders
+STREAM=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["Table"]["LatestStreamArn"])' "$out")
+service=lambda
+ok create-event-source-mapping --function-name echo --event-source-arn "$STREAM" --starting-position LATEST \
+  --batch-size 50 --maximum-retry-attempts 2 --bisect-batch-on-function-error \
+  --destination-config "OnFailure={Destination=file:$tmp/failures.jsonl}" \
+  --filter-criteria '{"Filters":[{"Pattern":"{\"eventName\":[\"INSERT\"]}"}]}'
+check "d['State'] == 'Creating' and d['BatchSize'] == 50 and d['MaximumRetryAttempts'] == 2 and d['BisectBatchOnFunctionError'] and d['StartingPosition'] == 'LATEST'"
+check "d['FilterCriteria'] == {'Filters': [{'Pattern': '{\"eventName\":[\"INSERT\"]}'}]} and d['FunctionArn'].endswith(':function:echo')"
+UUID=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["UUID"])' "$out")
+expect_error ResourceConflictException create-event-source-mapping --function-name echo --event-source-arn "$STREAM" --starting-position LATEST
+expect_error InvalidParameterValueException create-event-source-mapping --function-name fails --event-source-arn "$STREAM" \
+  --starting-position LATEST --destination-config 'OnFailure={Destination=arn:aws:sqs:us-east-1:000000000000:q}'
+expect_error ResourceNotFoundException create-event-source-mapping --function-name nope --event-source-arn "$STREAM" --starting-position LATEST
+ok get-event-source-mapping --uuid "$UUID"
+check "d['UUID'] == '$UUID' and d['State'] == 'Enabled' and d['EventSourceArn'] == '$STREAM'"
+ok update-event-source-mapping --uuid "$UUID" --batch-size 10 --no-enabled
+check "d['State'] == 'Updating' and d['BatchSize'] == 10"
+ok list-event-source-mappings --function-name echo
+check "[m['UUID'] for m in d['EventSourceMappings']] == ['$UUID'] and d['EventSourceMappings'][0]['State'] == 'Disabled'"
+ok delete-event-source-mapping --uuid "$UUID"
+check "d['State'] == 'Deleting'"
+expect_error ResourceNotFoundException get-event-source-mapping --uuid "$UUID"
+service=dynamodb
 
 # --- stop ---------------------------------------------------------------------
 

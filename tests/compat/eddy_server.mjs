@@ -14,7 +14,9 @@ export const EDDY_BIN = process.env.EDDY_BIN || join(here, '..', '..', 'build', 
 
 export async function startEddy(extraArgs = []) {
   const output = [];
-  const server = spawn(EDDY_BIN, ['serve', '--listen', '127.0.0.1:0', '--in-memory', '--no-stack', ...extraArgs], {
+  // A test that deploys a stack passes --stack FILE among extraArgs.
+  const stack = extraArgs.includes('--stack') ? [] : ['--no-stack'];
+  const server = spawn(EDDY_BIN, ['serve', '--listen', '127.0.0.1:0', '--in-memory', ...stack, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));

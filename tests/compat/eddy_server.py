@@ -37,8 +37,13 @@ def eddy_bin():
 class EddyServer:
     """One `eddy serve --listen 127.0.0.1:0 --in-memory --no-stack` process."""
 
-    def __init__(self, extra_args=(), access_key="AKIDEXAMPLE", secret_key="dummy-secret"):
+    def __init__(self, extra_args=(), access_key="AKIDEXAMPLE", secret_key="dummy-secret",
+                 data_dir=None, stack=None):
+        """data_dir: serve from this directory (durable) instead of --in-memory;
+        stack: deploy this stack file instead of --no-stack."""
         self.extra_args = list(extra_args)
+        self.data_dir = data_dir
+        self.stack = stack
         self.access_key = access_key
         self.secret_key = secret_key
         self.proc = None
@@ -51,7 +56,11 @@ class EddyServer:
     # -- lifecycle -------------------------------------------------------
 
     def start(self):
-        cmd = [eddy_bin(), "serve", "--listen", "127.0.0.1:0", "--in-memory", "--no-stack"]
+        cmd = [eddy_bin(), "serve", "--listen", "127.0.0.1:0"]
+        cmd += ["--data-dir", str(self.data_dir)] if self.data_dir else ["--in-memory"]
+        cmd += ["--stack", str(self.stack)] if self.stack else ["--no-stack"]
+        self.endpoint = None
+        self._found.clear()
         cmd += self.extra_args
         self.proc = subprocess.Popen(
             cmd,
@@ -119,6 +128,16 @@ class EddyServer:
         self.proc = None
         return self.exit_code
 
+    def kill9(self):
+        """SIGKILL, as a crash: nothing is flushed or drained."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            if self._reader is not None:
+                self._reader.join(2)
+            self.proc.stdout.close()
+            self.proc = None
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -144,11 +163,11 @@ class EddyServer:
         # wrong x-amz-crc32 raises ChecksumError instead of being retried.
         return Config(retries={"max_attempts": 0, "mode": "legacy"}, connect_timeout=5, read_timeout=60)
 
-    def client(self, access_key=None, secret_key=None):
+    def client(self, access_key=None, secret_key=None, service="dynamodb"):
         import boto3
 
         return boto3.client(
-            "dynamodb",
+            service,
             endpoint_url=self.endpoint,
             region_name=REGION,
             aws_access_key_id=access_key or self.access_key,

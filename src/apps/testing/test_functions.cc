@@ -31,8 +31,15 @@ void string_attribute(Writer& writer, const char* name, std::string_view value) 
 
 std::string record(const std::string& event, const functions::InvocationContext& context,
                    client::DynamoDb& tables) {
-  static std::atomic<uint64_t> batches{0};
-  const uint64_t batch = ++batches;
+  // Grows with each invocation, also across restarts of Eddy: wall-clock microseconds, then a
+  // counter for invocations that start within one microsecond.
+  static std::atomic<uint64_t> invocations{0};
+  const uint64_t batch =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count()) *
+          1000 +
+      ++invocations % 1000;
   const std::string table = env(context, "RECORD_TABLE");
   const bool partial = env(context, "PARTIAL") == "1";
   if (table.empty()) throw functions::HandlerError("Config", "RECORD_TABLE is not set");

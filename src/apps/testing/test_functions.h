@@ -6,7 +6,8 @@
 //   test.sleep   sleeps {"ms": N} milliseconds, then returns {"slept": N}.
 //   test.record  for each stream record, writes an item to the table named by the environment
 //                variable RECORD_TABLE: id = "<key id>#<v>" (the NewImage's `id` and `v`),
-//                sequence, eventName, batch (a number shared by one invocation's records) and
+//                sequence, eventName, batch (a stamp shared by one invocation's records, growing
+//                with each invocation, across restarts too) and
 //                deliveries (how many times it was delivered). A NewImage with `poison` set
 //                fails the whole batch (errorType "Poison"), or, with PARTIAL=1 in the
 //                environment, is reported as a batch item failure.
