@@ -171,11 +171,13 @@ void Mapping::poll(storage::ShardInfo shard) {
   const size_t batch_size = config_.batch_size;
   for (;;) {
     uint64_t generation;
+    bool stopping;
     {
       std::lock_guard lock(mu_);
-      if (stopping_) return finish(false);
+      stopping = stopping_;
       generation = generation_;
     }
+    if (stopping) return finish(false);  // finish() takes the lock itself
     auto records = deps_.source.read(target_.stream_id, shard.index, position, batch_size);
     if (!records.is_ok()) {
       if (records.status().code() == Code::kTrimmed) {
