@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "esm/processor.h"
+#include "esm/window.h"
 #include "model/json_codec.h"
 #include "streams/record_json.h"
 
@@ -15,6 +16,9 @@ namespace eddy::esm {
 namespace {
 
 constexpr int64_t kTickMs = 1000;
+// A window is closed this long after its end by the clock: a record created just before the
+// end may still be committing.
+constexpr int64_t kWindowGraceMs = 100;
 
 }  // namespace
 
@@ -169,6 +173,11 @@ void Mapping::poll(storage::ShardInfo shard) {
   }
 
   const size_t batch_size = config_.batch_size;
+  const bool windowed = config_.tumbling_window_ms > 0;
+  TumblingState tumbling;
+  auto window_due = [&] {
+    return tumbling.window && deps_.clock.now_ms() >= tumbling.window->end_ms + kWindowGraceMs;
+  };
   for (;;) {
     uint64_t generation;
     bool stopping;
@@ -197,8 +206,18 @@ void Mapping::poll(storage::ShardInfo shard) {
       auto stream = deps_.source.describe(target_.stream_id);
       if (!stream.is_ok()) return finish(true);
       if (shard.index < stream->shards.size()) shard = stream->shards[shard.index];
-      if (shard.ending_sequence && position > *shard.ending_sequence) return finish(true);
-      if (!wait_for_commit(generation, kTickMs)) return finish(false);
+      const bool ended = shard.ending_sequence && position > *shard.ending_sequence;
+      // A window ends with its time, or with its shard (reference §2.8 rule 4).
+      if ((ended && tumbling.window) || window_due()) {
+        if (!close_window(shard, tumbling, position, false)) return finish(false);
+      }
+      if (ended) return finish(true);
+      int64_t wait_ms = kTickMs;
+      if (tumbling.window) {
+        wait_ms = std::clamp<int64_t>(
+            tumbling.window->end_ms + kWindowGraceMs - deps_.clock.now_ms(), 1, kTickMs);
+      }
+      if (!wait_for_commit(generation, wait_ms)) return finish(false);
       continue;
     }
     if (config_.max_batching_window_ms > 0 && records->size() < batch_size) {
@@ -221,6 +240,25 @@ void Mapping::poll(storage::ShardInfo shard) {
         }
         if (!wait_for_commit(generation, left)) return finish(false);
       }
+    }
+
+    bool window_full = false;
+    if (windowed) {
+      // Only the current window's records go into this batch (by creation time).
+      if (!tumbling.window) {
+        tumbling.window = window_of(records->front().creation_ms, config_.tumbling_window_ms);
+      }
+      size_t in_window = 0;
+      while (in_window < records->size() &&
+             (*records)[in_window].creation_ms < tumbling.window->end_ms) {
+        ++in_window;
+      }
+      if (in_window == 0) {
+        if (!close_window(shard, tumbling, position, false)) return finish(false);
+        continue;
+      }
+      window_full = in_window < records->size();
+      records->resize(in_window);
     }
 
     // Lambda's IteratorAge: the batch's read time minus its last record's write time.
@@ -254,10 +292,77 @@ void Mapping::poll(storage::ShardInfo shard) {
       }
       deliveries.push_back(std::move(delivery));
     }
+    if (windowed) {
+      // The position is saved only when the window closes: a restart replays the window.
+      if (!deliveries.empty() && !deliver_to_window(shard, tumbling, deliveries)) {
+        return finish(false);
+      }
+      position = next;
+      const bool too_big = tumbling.state.size() > kMaxWindowStateBytes;
+      if ((window_full || too_big) && !close_window(shard, tumbling, position, too_big)) {
+        return finish(false);
+      }
+      continue;
+    }
     if (!deliveries.empty() && !deliver(shard, std::move(deliveries))) return finish(false);
     if (!save(shard, next)) return finish(false);
     position = next;
   }
+}
+
+bool Mapping::deliver_to_window(const storage::ShardInfo& shard, TumblingState& tumbling,
+                                const std::vector<Delivery>& deliveries) {
+  ProcessorSettings settings{config_.function_name,      target_.function_arn,
+                             target_.stream_arn,         shard.shard_id,
+                             config_.max_retry_attempts, config_.max_record_age_ms,
+                             config_.bisect_on_error,    config_.report_batch_item_failures};
+  EventShape shape;
+  shape.build = [&](std::span<const Delivery> part) {
+    return build_window_event(
+        part, {*tumbling.window, tumbling.state, shard.shard_id, target_.stream_arn});
+  };
+  // Every response carries the new state; one without it is a failed invocation.
+  shape.accept = [&](const std::string& result) {
+    auto state = read_window_state(result);
+    if (!state) return false;
+    tumbling.state = std::move(*state);
+    return true;
+  };
+  StopAwarePause pause(*this);
+  BatchProcessor processor(settings, deps_.sink, destination_.get(), deps_.clock, pause, *metrics_,
+                           std::move(shape));
+  return processor.run(deliveries);
+}
+
+bool Mapping::close_window(const storage::ShardInfo& shard, TumblingState& tumbling, uint64_t next,
+                           bool terminated_early) {
+  if (tumbling.window) {
+    // The final invocation gets the window's state; until it succeeds the shard waits
+    // (reference §2.8 rule 3).
+    StopAwarePause pause(*this);
+    const std::string event =
+        build_window_event({}, {*tumbling.window, tumbling.state, shard.shard_id,
+                                target_.stream_arn, /*final=*/true, terminated_early});
+    for (int64_t attempt = 1;; ++attempt) {
+      metrics_->in_flight.fetch_add(1, std::memory_order_relaxed);
+      auto outcome = deps_.sink.invoke(config_.function_name, event);
+      metrics_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+      if (outcome.is_ok()) {
+        const auto* result = std::get_if<std::string>(&*outcome);
+        if (result != nullptr && read_window_state(*result)) {
+          metrics_->batches_delivered.fetch_add(1, std::memory_order_relaxed);
+          metrics_->last_result.store(1, std::memory_order_relaxed);
+          break;
+        }
+        metrics_->function_errors.fetch_add(1, std::memory_order_relaxed);
+        metrics_->last_result.store(2, std::memory_order_relaxed);
+      }
+      if (!pause.wait_ms(retry_backoff_ms(attempt))) return false;
+    }
+  }
+  tumbling.window.reset();
+  tumbling.state = "{}";
+  return save(shard, next);
 }
 
 bool Mapping::deliver(const storage::ShardInfo& shard, std::vector<Delivery> deliveries) {

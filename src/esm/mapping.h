@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "esm/metrics.h"
 #include "esm/sink.h"
 #include "esm/source.h"
+#include "esm/window.h"
 
 namespace eddy::esm {
 
@@ -74,6 +76,17 @@ class Mapping {
   Result<uint64_t> start_position(const storage::ShardInfo& shard);
   bool save(const storage::ShardInfo& shard, uint64_t next);
   bool deliver(const storage::ShardInfo& shard, std::vector<Delivery> deliveries);
+  // Tumbling windows (window.h): the open window of a shard and its state.
+  struct TumblingState {
+    std::optional<Window> window;
+    std::string state = "{}";
+  };
+  bool deliver_to_window(const storage::ShardInfo& shard, TumblingState& tumbling,
+                         const std::vector<Delivery>& deliveries);
+  // The final invocation of the open window (if any), then the position saved and the state
+  // dropped. False when the mapping stopped first.
+  bool close_window(const storage::ShardInfo& shard, TumblingState& tumbling, uint64_t next,
+                    bool terminated_early);
 
   const MappingConfig config_;
   const MappingTarget target_;

@@ -45,7 +45,8 @@ bool BatchProcessor::run(std::span<const Delivery> records) {
     }
 
     metrics_.in_flight.fetch_add(1, std::memory_order_relaxed);
-    auto outcome = sink_.invoke(settings_.function, build_event(part));
+    auto outcome =
+        sink_.invoke(settings_.function, shape_.build ? shape_.build(part) : build_event(part));
     metrics_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (!outcome.is_ok()) {
       metrics_.throttles.fetch_add(1, std::memory_order_relaxed);
@@ -57,7 +58,9 @@ bool BatchProcessor::run(std::span<const Delivery> records) {
 
     size_t failed_from = 0;  // index in `part` of the first record to retry
     bool partial = false;
-    if (const auto* result = std::get_if<std::string>(&*outcome)) {
+    const auto* result = std::get_if<std::string>(&*outcome);
+    if (result != nullptr && shape_.accept && !shape_.accept(*result)) result = nullptr;
+    if (result != nullptr) {
       BatchResponse response{BatchResponse::Kind::kSuccess};
       if (settings_.report_batch_item_failures) response = read_batch_response(*result, part);
       if (response.kind == BatchResponse::Kind::kSuccess) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -39,6 +40,15 @@ struct ProcessorSettings {
   bool report_batch_item_failures = false;
 };
 
+// How a batch becomes an event and what its result must hold: Lambda's stream event and any
+// result by default. Tumbling windows add the window and the state to the event and need the
+// new state in every result.
+struct EventShape {
+  std::function<std::string(std::span<const Delivery>)> build;  // null: build_event
+  // Called with each successful invocation's result; false makes it a failed invocation.
+  std::function<bool(const std::string& result)> accept;
+};
+
 // The backoff before retry `attempt` (1, 2, ...): 100 ms doubling, at most 5 s.
 int64_t retry_backoff_ms(int64_t attempt);
 
@@ -53,6 +63,11 @@ class BatchProcessor {
         clock_(clock),
         pause_(pause),
         metrics_(metrics) {}
+  BatchProcessor(ProcessorSettings settings, FunctionSink& sink, FailureDestination* destination,
+                 const Clock& clock, Pause& pause, MappingMetrics& metrics, EventShape shape)
+      : BatchProcessor(std::move(settings), sink, destination, clock, pause, metrics) {
+    shape_ = std::move(shape);
+  }
 
   // Delivers `records` (in sequence order) until every record has been delivered or
   // discarded: true. False when the mapping stopped first (nothing may be checkpointed then).
@@ -70,6 +85,7 @@ class BatchProcessor {
   const Clock& clock_;
   Pause& pause_;
   MappingMetrics& metrics_;
+  EventShape shape_;
 };
 
 }  // namespace eddy::esm

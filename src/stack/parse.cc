@@ -437,12 +437,6 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(s.tumbling_window_ms,
                             duration(node["tumblingWindow"], what + " tumblingWindow", 0,
                                      esm::kMaxTumblingWindowSeconds * 1000));
-      if (s.tumbling_window_ms > 0) {
-        return fail(node["tumblingWindow"],
-                    what +
-                        " tumblingWindow: tumbling windows are not supported by Eddy yet: "
-                        "remove the key or set 0s");
-      }
     }
     if (node["onFailure"]) {
       EDDY_ASSIGN_OR_RETURN(s.on_failure, scalar(node["onFailure"], what + " onFailure"));

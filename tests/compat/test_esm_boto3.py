@@ -33,6 +33,7 @@ functions:
     handler: builtin:test.record
     environment: {{RECORD_TABLE: deliveries{partial}}}
   failing: {{handler: builtin:test.fail}}
+  windowed: {{handler: builtin:test.window, environment: {{RECORD_TABLE: deliveries}}}}
 eventSources:
   - function: {function}
     table: orders
@@ -289,6 +290,45 @@ class ControlPlaneLatest(MappingCase):
         with self.assertRaises(ClientError) as e:
             wait_until(lambda: self.lam.get_event_source_mapping(UUID=uuid) and False, timeout=5)
         self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
+
+class TumblingWindow(MappingCase):
+    function = "windowed"
+    settings = {"tumblingWindow": "1s", "batchSize": 3}
+
+    def test_windows_aggregate_with_state_and_end_with_a_final_invocation(self):
+        self.put_batch([("k%d" % i, i, False) for i in range(1, 11)])
+
+        def windows():
+            return {k: v for k, v in self.deliveries().items() if k.startswith("window#")}
+
+        # The ten writes land in one window or two (they may straddle a second).
+        got = wait_until(lambda: (w := windows()) and
+                         sum(int(x["count"]["N"]) for x in w.values()) >= 10 and w,
+                         what="the windows' final invocations")
+        self.assertEqual(sum(int(x["count"]["N"]) for x in got.values()), 10)
+        self.assertEqual(sum(int(x["sum"]["N"]) for x in got.values()), 55)
+        for key, item in got.items():
+            start = key.split("#", 1)[1]
+            self.assertRegex(start, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            self.assertNotEqual(start, item["end"]["S"])
+            self.assertFalse(item["terminatedEarly"]["BOOL"])
+
+
+class BrokenStackFile(unittest.TestCase):
+    def test_eddy_serve_refuses_it_naming_the_file_the_line_and_the_fix(self):
+        import subprocess
+        from eddy_server import eddy_bin
+        with tempfile.TemporaryDirectory() as d:
+            stack = Path(d) / "broken.yaml"
+            stack.write_text("tables:\n  orders:\n    partitionKey: {name: id, type: S}\n"
+                             "    strem: NEW_IMAGE\n")
+            run = subprocess.run([eddy_bin(), "serve", "--listen", "127.0.0.1:0", "--in-memory",
+                                  "--stack", str(stack)], capture_output=True, text=True,
+                                 timeout=30)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("broken.yaml:4: unknown key 'strem' in table orders: did you mean 'stream'?",
+                      run.stderr)
 
 
 class KillNine(MappingCase):

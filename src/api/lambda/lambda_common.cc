@@ -281,10 +281,6 @@ Status read_mapping_settings(const Json& body, esm::MappingConfig& config) {
       }
     }
   }
-  if (config.tumbling_window_ms > 0) {
-    return Status::validation(
-        "TumblingWindowInSeconds is not supported by Eddy yet: leave it 0 or unset");
-  }
   return Status::ok();
 }
 

@@ -114,6 +114,41 @@ std::string record(const std::string& event, const functions::InvocationContext&
   return out + "]}";
 }
 
+// A tumbling-window aggregate: the state counts the records and sums their NewImage `v`; the
+// final invocation of a window writes it to RECORD_TABLE as "window#<start>".
+std::string window(const std::string& event, const functions::InvocationContext& context,
+                   client::DynamoDb& tables) {
+  rapidjson::Document doc;
+  doc.Parse(event.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("window")) {
+    throw functions::HandlerError("BadEvent", "not a tumbling-window event");
+  }
+  int64_t count = 0, sum = 0;
+  const auto& state = doc["state"];
+  if (state.HasMember("count")) count = state["count"].GetInt64();
+  if (state.HasMember("sum")) sum = state["sum"].GetInt64();
+  for (const auto& r : doc["Records"].GetArray()) {
+    ++count;
+    const auto& ddb = r["dynamodb"];
+    if (ddb.HasMember("NewImage") && ddb["NewImage"].HasMember("v")) {
+      sum += std::stoll(ddb["NewImage"]["v"]["N"].GetString());
+    }
+  }
+  if (doc["isFinalInvokeForWindow"].GetBool()) {
+    const std::string table = env(context, "RECORD_TABLE");
+    const std::string request = fmt::format(
+        R"({{"TableName":"{}","Item":{{"id":{{"S":"window#{}"}},"count":{{"N":"{}"}},)"
+        R"("sum":{{"N":"{}"}},"end":{{"S":"{}"}},"terminatedEarly":{{"BOOL":{}}}}}}})",
+        table, doc["window"]["start"].GetString(), count, sum, doc["window"]["end"].GetString(),
+        doc["isWindowTerminatedEarly"].GetBool() ? "true" : "false");
+    auto response = tables.call("PutItem", request);
+    if (auto* error = std::get_if<api::ApiError>(&response)) {
+      throw functions::HandlerError("WriteFailed", error->type + ": " + error->message);
+    }
+  }
+  return fmt::format(R"({{"state":{{"count":{},"sum":{}}}}})", count, sum);
+}
+
 }  // namespace
 
 void register_test_functions(functions::BuiltinRegistry& registry, client::DynamoDb& tables) {
@@ -131,6 +166,10 @@ void register_test_functions(functions::BuiltinRegistry& registry, client::Dynam
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     return fmt::format(R"({{"slept":{}}})", ms);
   });
+  registry.add("test.window",
+               [&tables](const std::string& event, const functions::InvocationContext& context) {
+                 return window(event, context, tables);
+               });
   registry.add("test.record",
                [&tables](const std::string& event, const functions::InvocationContext& context) {
                  return record(event, context, tables);

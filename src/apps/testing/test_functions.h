@@ -11,6 +11,9 @@
 //                deliveries (how many times it was delivered). A NewImage with `poison` set
 //                fails the whole batch (errorType "Poison"), or, with PARTIAL=1 in the
 //                environment, is reported as a batch item failure.
+//   test.window  a tumbling-window aggregate: its state counts the records and sums their
+//                NewImage `v`; each window's final invocation writes {count, sum, end,
+//                terminatedEarly} to RECORD_TABLE as the item "window#<window start>".
 #pragma once
 
 #include "client/dynamodb.h"

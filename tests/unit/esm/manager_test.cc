@@ -430,6 +430,75 @@ TEST_F(ManagerTest, DeletedMappingsStopAndForgetTheirCheckpoints) {
   EXPECT_EQ(recorder_.seen().size(), 1u);
 }
 
+TEST_F(ManagerTest, TumblingWindowsCarryStateAndEndWithAFinalInvocation) {
+  // An aggregate: the state counts records and sums `v`; final invocations are kept.
+  struct Finals {
+    std::mutex mu;
+    std::vector<std::string> events;
+  };
+  auto finals = std::make_shared<Finals>();
+  registry_.add("test.sum", [finals](const std::string& event, const auto&) {
+    rapidjson::Document doc;
+    doc.Parse(event.c_str());
+    int64_t count = doc["state"].HasMember("count") ? doc["state"]["count"].GetInt64() : 0;
+    int64_t sum = doc["state"].HasMember("sum") ? doc["state"]["sum"].GetInt64() : 0;
+    for (const auto& record : doc["Records"].GetArray()) {
+      ++count;
+      sum += std::stoll(record["dynamodb"]["NewImage"]["v"]["N"].GetString());
+    }
+    if (doc["isFinalInvokeForWindow"].GetBool()) {
+      std::lock_guard lock(finals->mu);
+      finals->events.push_back(event);
+    }
+    return "{\"state\":{\"count\":" + std::to_string(count) + ",\"sum\":" + std::to_string(sum) +
+           "}}";
+  });
+  functions::FunctionConfig config;
+  config.name = "summer";
+  config.handler = "builtin:test.sum";
+  ASSERT_TRUE(runtime_
+                  ->deploy(config, std::make_shared<functions::BuiltinFunction>(
+                                       registry_.find("builtin:test.sum")))
+                  .is_ok());
+  const auto source = create_table();
+  auto mapping_config = mapping(source);
+  mapping_config.function_name = "summer";
+  mapping_config.tumbling_window_ms = 1000;
+  mapping_config.batch_size = 3;  // several invocations per window: the state carries over
+  create(mapping_config);
+  for (int i = 1; i <= 10; ++i)
+    write("k" + std::to_string(i), i);
+  // Every record lands in one window or the next (the writes may straddle a boundary).
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  int64_t count = 0, sum = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    count = sum = 0;
+    {
+      std::lock_guard lock(finals->mu);
+      for (const auto& event : finals->events) {
+        rapidjson::Document doc;
+        doc.Parse(event.c_str());
+        count += doc["state"]["count"].GetInt64();
+        sum += doc["state"]["sum"].GetInt64();
+      }
+    }
+    if (count >= 10) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(count, 10);
+  EXPECT_EQ(sum, 55);
+  std::lock_guard lock(finals->mu);
+  ASSERT_FALSE(finals->events.empty());
+  rapidjson::Document first;
+  first.Parse(finals->events[0].c_str());
+  EXPECT_EQ(first["Records"].Size(), 0u);
+  EXPECT_FALSE(first["isWindowTerminatedEarly"].GetBool());
+  const std::string start = first["window"]["start"].GetString();
+  const std::string end = first["window"]["end"].GetString();
+  EXPECT_EQ(start.size(), 20u);  // 2026-11-24T12:00:00Z: whole seconds, 1 s apart
+  EXPECT_NE(start, end);
+}
+
 TEST_F(ManagerTest, MetricsArePrometheusText) {
   const auto source = create_table();
   create(mapping(source));

@@ -275,6 +275,30 @@ TEST(BatchProcessor, TheShardWaitsUntilTheFailureRecordIsDurable) {
   EXPECT_EQ(f.pause.waits.size(), 2u);
 }
 
+TEST(BatchProcessor, AShapeBuildsTheEventAndCanRefuseAResult) {
+  ProcessorSettings settings;
+  settings.max_retry_attempts = 1;
+  int calls = 0;
+  Fixture f([&](const auto&) { return ok(++calls == 1 ? "{}" : R"({"state":{}})"); }, settings);
+  std::vector<std::string> built;
+  EventShape shape;
+  shape.build = [&](std::span<const Delivery> part) {
+    built.push_back(build_event(part));
+    return built.back();
+  };
+  shape.accept = [](const std::string& result) {
+    return result.find("state") != std::string::npos;
+  };
+  BatchProcessor processor({"f", "arn", "s", "shard", 1, -1, false, false}, f.sink, &f.destination,
+                           f.clock, f.pause, f.metrics, shape);
+  auto records = make_records(2);
+  ASSERT_TRUE(processor.run(records));
+  EXPECT_EQ(built.size(), 2u);  // the first result was refused: one retry
+  EXPECT_EQ(f.metrics.function_errors, 1u);
+  EXPECT_EQ(f.metrics.records_delivered, 2u);
+  EXPECT_TRUE(f.destination.records.empty());
+}
+
 TEST(BatchResponse, ReadsLambdasShapes) {
   auto records = make_records(3);
   using Kind = BatchResponse::Kind;

@@ -72,25 +72,30 @@ TEST(StackParse, TheIssuesExampleParsesWithCdkNames) {
   EXPECT_TRUE(s.bisect_on_error);
   EXPECT_TRUE(s.report_batch_item_failures);
   EXPECT_EQ(s.on_failure, "table:orders-failures");
-  EXPECT_THAT(s.filters, ElementsAre(R"({"eventName":["INSERT","MODIFY"]})",
-                                     R"({"dynamodb":{"NewImage":{"amount":{"N":[{"prefix":"1"}]}}}})"));
+  EXPECT_THAT(s.filters,
+              ElementsAre(R"({"eventName":["INSERT","MODIFY"]})",
+                          R"({"dynamodb":{"NewImage":{"amount":{"N":[{"prefix":"1"}]}}}})"));
   EXPECT_EQ(stack->event_sources[0].line, 9);
 }
 
 TEST(StackParse, UnknownKeysNameTheNearestValidOne) {
-  EXPECT_EQ(error_of("tabels: {}\n"), "stack.yaml:1: unknown key 'tabels' in stack file: did you "
-                                      "mean 'tables'?");
-  EXPECT_EQ(error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    strem: KEYS_ONLY\n"),
-            "stack.yaml:4: unknown key 'strem' in table t1x: did you mean 'stream'?");
-  EXPECT_THAT(error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    zzzzzzzzzz: 1\n"),
-              HasSubstr("valid keys: partitionKey, sortKey, stream"));
+  EXPECT_EQ(error_of("tabels: {}\n"),
+            "stack.yaml:1: unknown key 'tabels' in stack file: did you "
+            "mean 'tables'?");
+  EXPECT_EQ(
+      error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    strem: KEYS_ONLY\n"),
+      "stack.yaml:4: unknown key 'strem' in table t1x: did you mean 'stream'?");
+  EXPECT_THAT(
+      error_of("tables:\n  t1x:\n    partitionKey: {name: id, type: S}\n    zzzzzzzzzz: 1\n"),
+      HasSubstr("valid keys: partitionKey, sortKey, stream"));
 }
 
 TEST(StackParse, BadValuesNameTheirAllowedRange) {
   std::string text = kValid;
   text.replace(text.find("batchSize: 100"), 14, "batchSize: 0");
-  EXPECT_EQ(error_of(text), "stack.yaml:12: event source audit <- orders batchSize: '0' is not "
-                            "allowed: give a whole number from 1 to 10000");
+  EXPECT_EQ(error_of(text),
+            "stack.yaml:12: event source audit <- orders batchSize: '0' is not "
+            "allowed: give a whole number from 1 to 10000");
   text = kValid;
   text.replace(text.find("maxRecordAge: 1h"), 16, "maxRecordAge: 10s");
   EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:15: event source audit <- orders maxRecordAge: "
@@ -98,11 +103,13 @@ TEST(StackParse, BadValuesNameTheirAllowedRange) {
                                         "to 7d"));
   text = kValid;
   text.replace(text.find("timeout: 3s"), 11, "timeout: 3");
-  EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:7: function audit timeout: '3' is not allowed"));
+  EXPECT_THAT(error_of(text),
+              HasSubstr("stack.yaml:7: function audit timeout: '3' is not allowed"));
   text = kValid;
   text.replace(text.find("stream: NEW_AND_OLD_IMAGES"), 26, "stream: BOTH");
-  EXPECT_EQ(error_of(text), "stack.yaml:5: table orders stream: 'BOTH' is not allowed: KEYS_ONLY, "
-                            "NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES");
+  EXPECT_EQ(error_of(text),
+            "stack.yaml:5: table orders stream: 'BOTH' is not allowed: KEYS_ONLY, "
+            "NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES");
   text = kValid;
   text.replace(text.find("startingPosition: TRIM_HORIZON"), 30, "startingPosition: AT_TIMESTAMP");
   EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:11:"));
@@ -121,16 +128,18 @@ TEST(StackParse, BadValuesNameTheirAllowedRange) {
 TEST(StackParse, UnknownFunctionsTablesAndHandlersAreNamed) {
   std::string text = kValid;
   text.replace(text.find("  - function: audit"), 19, "  - function: audi");
-  EXPECT_EQ(error_of(text), "stack.yaml:9: event source audi <- orders: no function 'audi' in this "
-                            "stack; declare it under functions (declared: audit)");
+  EXPECT_EQ(error_of(text),
+            "stack.yaml:9: event source audi <- orders: no function 'audi' in this "
+            "stack; declare it under functions (declared: audit)");
   text = kValid;
   text.replace(text.find("    table: orders"), 17, "    table: order");
   EXPECT_THAT(error_of(text), HasSubstr("stack.yaml:10: event source audit <- order: no table "
                                         "'order' in this stack"));
   text = kValid;
   text.replace(text.find("builtin:test.audit"), 18, "builtin:test.nope");
-  EXPECT_EQ(error_of(text), "stack.yaml:7: function audit handler: no built-in handler "
-                            "'builtin:test.nope'; known: builtin:test.audit, builtin:test.record");
+  EXPECT_EQ(error_of(text),
+            "stack.yaml:7: function audit handler: no built-in handler "
+            "'builtin:test.nope'; known: builtin:test.audit, builtin:test.record");
   text = kValid;
   text.replace(text.find("    stream: NEW_AND_OLD_IMAGES\n"), 31, "");
   EXPECT_THAT(error_of(text), HasSubstr("table orders has no stream"));
@@ -164,8 +173,8 @@ class StackDeploy : public ::testing::Test {
     runtime_ = std::make_unique<functions::Runtime>(functions::RuntimeOptions{});
     builtins_.add("test.audit", [](const std::string&, const auto&) { return "null"; });
     builtins_.add("test.record", [](const std::string&, const auto&) { return "null"; });
-    mappings_ = std::make_unique<esm::MappingManager>(*engine_, *runtime_, nullptr,
-                                                      esm::ManagerOptions{});
+    mappings_ =
+        std::make_unique<esm::MappingManager>(*engine_, *runtime_, nullptr, esm::ManagerOptions{});
     ASSERT_TRUE(mappings_->start().is_ok());
   }
   void TearDown() override {
