@@ -98,6 +98,10 @@ std::optional<MappingManager::StreamRef> MappingManager::resolve_stream(
   return std::nullopt;
 }
 
+bool MappingManager::reads_table(const MappingView& mapping, std::string_view table) const {
+  return table_of_stream_arn(mapping.config.event_source_arn) == table;
+}
+
 Result<std::string> MappingManager::table_stream_arn(std::string_view table) const {
   auto description = engine_.describe_table(table);
   if (!description.is_ok()) {

@@ -74,6 +74,8 @@ class MappingManager {
   // The mapping of (function, table) whichever stream of the table it reads (the identity a
   // stack file uses), or nullopt.
   std::optional<MappingView> find(std::string_view function, std::string_view table) const;
+  // Whether the mapping reads a stream of `table` (any of its streams, old or current).
+  bool reads_table(const MappingView& mapping, std::string_view table) const;
   // The ARN of the table's current stream, or kValidation when it has none.
   Result<std::string> table_stream_arn(std::string_view table) const;
   std::string function_arn(std::string_view function) const { return runtime_.arn(function); }

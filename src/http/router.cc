@@ -4,7 +4,11 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include "common/random.h"
 
@@ -68,7 +72,58 @@ std::optional<std::string_view> Request::header(std::string_view lower_name) con
 
 Router::Router(api::dynamodb::Context& dynamodb, api::streams::Context& streams,
                RouterOptions options)
-    : dynamodb_(dynamodb), streams_(streams), options_(std::move(options)) {}
+    : dynamodb_(dynamodb), streams_(streams), options_(std::move(options)) {
+  add_counters(dynamodb_counters_, "dynamodb", api::dynamodb::operation_names());
+  add_counters(streams_counters_, "streams", api::streams::operation_names());
+  add_counters(lambda_counters_, "lambda", api::lambda::operation_names());
+  add_counters(other_counters_, "http", {"health", "metrics"});
+}
+
+void Router::add_counters(Counters& counters, std::string_view api,
+                          const std::vector<std::string_view>& names) {
+  for (auto name : names) {
+    auto counter = std::make_unique<Counter>();
+    counter->api = api;
+    counter->operation = name;
+    counters.emplace(name, std::move(counter));
+  }
+  auto unknown = std::make_unique<Counter>();
+  unknown->api = api;
+  unknown->operation = "unknown";
+  counters.emplace("", std::move(unknown));
+}
+
+Router::Counter* Router::find_counter(const Counters& counters, std::string_view operation) {
+  auto it = counters.find(operation);
+  if (it == counters.end()) it = counters.find("");
+  return it->second.get();
+}
+
+void Router::write_metrics(std::string& out) const {
+  std::vector<const Counter*> rows;
+  for (const Counters* counters :
+       {&dynamodb_counters_, &streams_counters_, &lambda_counters_, &other_counters_}) {
+    for (const auto& [name, counter] : *counters)
+      rows.push_back(counter.get());
+  }
+  std::sort(rows.begin(), rows.end(), [](const Counter* a, const Counter* b) {
+    return std::tie(a->api, a->operation) < std::tie(b->api, b->operation);
+  });
+  out += "# HELP eddy_requests_total HTTP requests, by API and operation\n";
+  out += "# TYPE eddy_requests_total counter\n";
+  for (const Counter* c : rows) {
+    out += fmt::format("eddy_requests_total{{api=\"{}\",operation=\"{}\"}} {}\n", c->api,
+                       c->operation, c->requests.load(std::memory_order_relaxed));
+  }
+  out +=
+      "# HELP eddy_request_errors_total Responses with status 400 or more, by API and "
+      "operation\n";
+  out += "# TYPE eddy_request_errors_total counter\n";
+  for (const Counter* c : rows) {
+    out += fmt::format("eddy_request_errors_total{{api=\"{}\",operation=\"{}\"}} {}\n", c->api,
+                       c->operation, c->errors.load(std::memory_order_relaxed));
+  }
+}
 
 Response Router::aws_json(int status, std::string body) {
   Response response;
@@ -90,29 +145,38 @@ void Router::handle(const Request& request, Respond respond) {
   std::string_view path = request.target;
   path = path.substr(0, path.find('?'));
   if (path == "/health") {
+    Counter* counter = find_counter(other_counters_, "health");
     if (request.method != "GET" && request.method != "HEAD") {
+      count(counter, 405);
       return respond(json_message(405, "Method Not Allowed"));
     }
+    count(counter, 200);
     Response response;
     response.headers.emplace_back("content-type", "application/json");
     response.body = R"({"status":"ok"})";
     return respond(std::move(response));
   }
   if (path == "/metrics" && options_.metrics) {
+    count(find_counter(other_counters_, "metrics"), 200);
     Response response;
     response.headers.emplace_back("content-type", "text/plain; version=0.0.4");
+    write_metrics(response.body);
     options_.metrics(response.body);
     return respond(std::move(response));
   }
   if (path == "/" && request.header("x-amz-target"))
     return handle_aws_json(request, std::move(respond));
   if (options_.lambda && path.starts_with(api::lambda::kPathPrefix)) {
+    Counter* counter =
+        find_counter(lambda_counters_, api::lambda::operation_name(request.method, request.target));
     if (auto error = check_signature(request)) {
       api::ApiError lambda_error = *error;
       lambda_error.type = std::string(error->name());
+      count(counter, lambda_error.http_status);
       return respond(to_http(api::lambda::error_response(lambda_error)));
     }
-    auto reply = [respond](api::lambda::Response response) {
+    auto reply = [respond, counter](api::lambda::Response response) {
+      count(counter, response.status);
       respond(to_http(std::move(response)));
     };
     const std::string_view type = request.header("x-amz-invocation-type").value_or("");
@@ -146,14 +210,28 @@ std::optional<api::ApiError> Router::check_signature(const Request& request) con
 }
 
 void Router::handle_aws_json(const Request& request, Respond respond) {
-  if (request.method != "POST") return respond(aws_error(api::ApiError::unknown_operation()));
-  if (auto error = check_signature(request)) return respond(aws_error(*error));
   const std::string_view target = *request.header("x-amz-target");
-  auto reply = [respond = std::move(respond)](api::dynamodb::Outcome outcome) {
+  const bool streams = target.rfind(kStreamsPrefix, 0) == 0;
+  const std::string_view prefix = streams ? kStreamsPrefix : kDynamoDbPrefix;
+  Counter* counter = find_counter(
+      streams ? streams_counters_ : dynamodb_counters_,
+      target.rfind(prefix, 0) == 0 ? target.substr(prefix.size()) : std::string_view());
+  if (request.method != "POST") {
+    count(counter, 400);
+    return respond(aws_error(api::ApiError::unknown_operation()));
+  }
+  if (auto error = check_signature(request)) {
+    count(counter, error->http_status);
+    return respond(aws_error(*error));
+  }
+  auto reply = [respond = std::move(respond), counter](api::dynamodb::Outcome outcome) {
     if (auto* body = std::get_if<std::string>(&outcome)) {
+      count(counter, 200);
       return respond(aws_json(200, std::move(*body)));
     }
-    respond(aws_error(std::get<api::ApiError>(outcome)));
+    const auto& error = std::get<api::ApiError>(outcome);
+    count(counter, error.http_status);
+    respond(aws_error(error));
   };
   if (target.rfind(kDynamoDbPrefix, 0) == 0) {
     return api::dynamodb::handle(target, request.body, dynamodb_, std::move(reply));

@@ -6,10 +6,13 @@
 // targets call Router directly.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -66,14 +69,36 @@ class Router {
   // The response for an API error.
   static Response aws_error(const api::ApiError& error);
 
+  // Requests and error responses (status >= 400) by API and operation, as Prometheus text.
+  void write_metrics(std::string& out) const;
+
  private:
   void handle_aws_json(const Request& request, Respond respond);
   // The SigV4 error of a request when credentials are configured, else nullopt.
   std::optional<api::ApiError> check_signature(const Request& request) const;
 
+  // One per known operation, created with the Router and never changed after, so that
+  // counting takes no lock (an atomic increment).
+  struct Counter {
+    std::string_view api;
+    std::string_view operation;
+    std::atomic<uint64_t> requests{0};
+    std::atomic<uint64_t> errors{0};
+  };
+  using Counters = std::unordered_map<std::string_view, std::unique_ptr<Counter>>;
+  void add_counters(Counters& counters, std::string_view api,
+                    const std::vector<std::string_view>& names);
+  // The operation's counter, else the API's "unknown" one.
+  static Counter* find_counter(const Counters& counters, std::string_view operation);
+  static void count(Counter* counter, int status) {
+    counter->requests.fetch_add(1, std::memory_order_relaxed);
+    if (status >= 400) counter->errors.fetch_add(1, std::memory_order_relaxed);
+  }
+
   api::dynamodb::Context& dynamodb_;
   api::streams::Context& streams_;
   RouterOptions options_;
+  Counters dynamodb_counters_, streams_counters_, lambda_counters_, other_counters_;
 };
 
 }  // namespace eddy::http

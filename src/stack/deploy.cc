@@ -94,6 +94,28 @@ Result<std::vector<std::string>> deploy(const Stack& stack, DeployTargets target
                                   wanted.enabled ? " (a new stream; the table's mappings move to "
                                                    "it and read it from its start)"
                                                  : ""));
+    if (!wanted.enabled) continue;
+    // Every mapping of the table moves, also those made through the Lambda API: a mapping
+    // left on the old stream would read nothing more (reference §5 rule 7).
+    EDDY_ASSIGN_OR_RETURN(auto new_arn, targets.mappings.table_stream_arn(table.name));
+    for (const auto& mapping : targets.mappings.list()) {
+      if (!targets.mappings.reads_table(mapping, table.name) ||
+          mapping.config.event_source_arn == new_arn) {
+        continue;
+      }
+      EDDY_RETURN_IF_ERROR(targets.mappings
+                               .update(mapping.config.uuid,
+                                       [&](esm::MappingConfig& config) {
+                                         config.event_source_arn = new_arn;
+                                         config.last_modified_ms =
+                                             SystemClock::instance().now_ms();
+                                         return Status::ok();
+                                       })
+                               .status());
+      changes.push_back(fmt::format("~ mapping {} <- {}: stream {} -> {}",
+                                    mapping.config.function_name, table.name,
+                                    mapping.config.event_source_arn, new_arn));
+    }
   }
 
   for (const auto& function : stack.functions) {

@@ -36,6 +36,7 @@ functions:
   echo: {handler: builtin:test.echo, reservedConcurrentExecutions: 3}
   fails: {handler: builtin:test.fail}
   sleepy: {handler: builtin:test.sleep, timeout: 1s}
+  single: {handler: builtin:test.sleep, timeout: 10s, reservedConcurrentExecutions: 1}
 `;
 
 let dir;
@@ -77,7 +78,7 @@ async function expectError(promise, name, status) {
 
 test('functions: list, get, invoke, errors', async () => {
   const list = await lambda.send(new ListFunctionsCommand({}));
-  assert.deepEqual(list.Functions.map((f) => f.FunctionName), ['echo', 'fails', 'sleepy']);
+  assert.deepEqual(list.Functions.map((f) => f.FunctionName), ['echo', 'fails', 'single', 'sleepy']);
   const fn = await lambda.send(new GetFunctionCommand({ FunctionName: 'echo' }));
   assert.equal(fn.Configuration.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:echo');
   assert.equal(fn.Concurrency.ReservedConcurrentExecutions, 3);
@@ -111,6 +112,18 @@ test('functions: list, get, invoke, errors', async () => {
   await expectError(lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{not json') })),
     'InvalidRequestContentException', 400);
   await expectError(lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', 404);
+});
+
+test('a function at its concurrency limit throttles a caller that cannot start in time', async () => {
+  // reservedConcurrentExecutions 1: the second call waits for the slot (1 s here), then 429.
+  const slow = lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: Buffer.from('{"ms": 2500}') }));
+  await new Promise((r) => setTimeout(r, 200));
+  await expectError(lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: Buffer.from('{"ms": 0}') })),
+    'TooManyRequestsException', 429);
+  const done = await slow;
+  assert.deepEqual(decode(done.Payload), { slept: 2500 });
+  const after = await lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: Buffer.from('{"ms": 0}') }));
+  assert.deepEqual(decode(after.Payload), { slept: 0 });
 });
 
 test('event source mappings: create, get, update, list, delete, and delivery', async () => {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "api/api_error.h"
 #include "api/dynamodb/idempotency.h"
@@ -50,6 +51,8 @@ using Operation = void (*)(const Json& request, Context& context, Reply reply);
 
 // The operation named by X-Amz-Target's suffix ("PutItem"), or nullptr.
 Operation find_operation(std::string_view name);
+// Every operation's name, for per-operation metrics.
+std::vector<std::string_view> operation_names();
 
 // Runs one request: `target` is the whole X-Amz-Target value; `body` the request body.
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply);

@@ -40,6 +40,13 @@ Operation find_operation(std::string_view name) {
   return find_in(kOperations, name);
 }
 
+std::vector<std::string_view> operation_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [name, operation] : kOperations)
+    names.push_back(name);
+  return names;
+}
+
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {
   dispatch(target, kTargetPrefix, find_operation, body, context, std::move(reply));
 }

@@ -50,6 +50,11 @@ using Operation = void (*)(const Request& request, Context& context, Reply reply
 
 inline constexpr std::string_view kPathPrefix = "/2015-03-31/";
 
+// The operation (method, target) names ("Invoke", "CreateEventSourceMapping", ...), or "" when
+// it names none; and every name, for per-operation metrics.
+std::string_view operation_name(std::string_view method, std::string_view target);
+std::vector<std::string_view> operation_names();
+
 // Serves `target` (path and query) when it is one of Lambda's paths: returns false (and does
 // not call `reply`) for any other path.
 bool handle(std::string_view method, std::string_view target, std::string_view invocation_type,

@@ -57,28 +57,59 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-Operation route(std::string_view method, const std::vector<std::string_view>& parts) {
-  if (parts.empty()) return nullptr;
+struct Route {
+  std::string_view name;
+  Operation operation = nullptr;
+};
+
+constexpr Route kInvoke{"Invoke", invoke};
+constexpr Route kGetFunction{"GetFunction", get_function};
+constexpr Route kListFunctions{"ListFunctions", list_functions};
+constexpr Route kCreateMapping{"CreateEventSourceMapping", create_event_source_mapping};
+constexpr Route kGetMapping{"GetEventSourceMapping", get_event_source_mapping};
+constexpr Route kUpdateMapping{"UpdateEventSourceMapping", update_event_source_mapping};
+constexpr Route kDeleteMapping{"DeleteEventSourceMapping", delete_event_source_mapping};
+constexpr Route kListMappings{"ListEventSourceMappings", list_event_source_mappings};
+
+Route route(std::string_view method, const std::vector<std::string_view>& parts) {
+  if (parts.empty()) return {};
   if (parts[0] == "functions") {
-    if (parts.size() == 1 && method == "GET") return list_functions;
-    if (parts.size() == 2 && method == "GET") return get_function;
-    if (parts.size() == 3 && parts[2] == "invocations" && method == "POST") return invoke;
-    return nullptr;
+    if (parts.size() == 1 && method == "GET") return kListFunctions;
+    if (parts.size() == 2 && method == "GET") return kGetFunction;
+    if (parts.size() == 3 && parts[2] == "invocations" && method == "POST") return kInvoke;
+    return {};
   }
   if (parts[0] == "event-source-mappings") {
     if (parts.size() == 1) {
-      if (method == "POST") return create_event_source_mapping;
-      if (method == "GET") return list_event_source_mappings;
+      if (method == "POST") return kCreateMapping;
+      if (method == "GET") return kListMappings;
     } else if (parts.size() == 2) {
-      if (method == "GET") return get_event_source_mapping;
-      if (method == "PUT") return update_event_source_mapping;
-      if (method == "DELETE") return delete_event_source_mapping;
+      if (method == "GET") return kGetMapping;
+      if (method == "PUT") return kUpdateMapping;
+      if (method == "DELETE") return kDeleteMapping;
     }
   }
-  return nullptr;
+  return {};
+}
+
+std::vector<std::string_view> path_parts(std::string_view target) {
+  return split_path(target.substr(0, target.find('?')).substr(kPathPrefix.size()));
 }
 
 }  // namespace
+
+std::string_view operation_name(std::string_view method, std::string_view target) {
+  if (!target.starts_with(kPathPrefix)) return {};
+  return route(method, path_parts(target)).name;
+}
+
+std::vector<std::string_view> operation_names() {
+  std::vector<std::string_view> names;
+  for (const Route* r : {&kInvoke, &kGetFunction, &kListFunctions, &kCreateMapping, &kGetMapping,
+                         &kUpdateMapping, &kDeleteMapping, &kListMappings})
+    names.push_back(r->name);
+  return names;
+}
 
 bool handle(std::string_view method, std::string_view target, std::string_view invocation_type,
             const std::string& body, Context& context, Reply reply) {
@@ -87,8 +118,8 @@ bool handle(std::string_view method, std::string_view target, std::string_view i
   const std::string_view path = target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  const auto parts = split_path(path.substr(kPathPrefix.size()));
-  Operation operation = route(method, parts);
+  const auto parts = path_parts(target);
+  Operation operation = route(method, parts).operation;
   if (operation == nullptr) {
     reply(error_response(error("UnknownOperationException",
                                fmt::format("Unknown operation: {} {}", method, path), 404)));

@@ -35,6 +35,8 @@ using Operation = void (*)(const Json& request, Context& context, Reply reply);
 
 // The operation named by X-Amz-Target's suffix, or nullptr.
 Operation find_operation(std::string_view name);
+// Every operation's name, for per-operation metrics.
+std::vector<std::string_view> operation_names();
 
 // Runs one request: `target` is the whole X-Amz-Target value.
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply);

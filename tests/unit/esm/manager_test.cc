@@ -200,6 +200,34 @@ TEST_F(ManagerTest, BatchSizeBoundsEachInvocation) {
   EXPECT_EQ(recorder_.batch_sizes().front(), 10u);  // history is read in full batches
 }
 
+TEST_F(ManagerTest, TheBatchingWindowGathersRecordsIntoOneInvocation) {
+  const auto source = create_table();
+  auto config = mapping(source);
+  config.max_batching_window_ms = 400;
+  create(config);
+  for (int i = 0; i < 5; ++i) {
+    write("k" + std::to_string(i), i);
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(recorder_.wait_for(5));
+  // Written within 100 ms of the first: all in the first window's batch.
+  EXPECT_EQ(recorder_.batch_sizes(), std::vector<size_t>{5});
+}
+
+TEST_F(ManagerTest, AFullBatchDoesNotWaitForTheWindow) {
+  const auto source = create_table();
+  for (int i = 0; i < 4; ++i)
+    write("k" + std::to_string(i), i);
+  auto config = mapping(source);
+  config.max_batching_window_ms = 60'000;
+  config.batch_size = 2;
+  const auto start = std::chrono::steady_clock::now();
+  create(config);
+  ASSERT_TRUE(recorder_.wait_for(4));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(recorder_.batch_sizes(), (std::vector<size_t>{2, 2}));
+}
+
 TEST_F(ManagerTest, APoisonRecordGoesToTheFailureFileAndTheShardMovesOn) {
   const auto source = create_table();
   const std::string failures = dir_.sub("failures.jsonl");

@@ -81,6 +81,36 @@ TEST_F(RouterTest, AwsJsonResponsesCarryCrc32AndRequestId) {
   EXPECT_EQ(header(response, "x-amzn-requestid").size(), 52u);
 }
 
+TEST_F(RouterTest, RequestsAndErrorsAreCountedPerOperation) {
+  RouterOptions options;
+  options.metrics = [](std::string& out) { out += "engine_metrics 1\n"; };
+  Router router(*context_, *streams_, options);
+  call(router, aws("DynamoDB_20120810.ListTables", "{}"));
+  call(router, aws("DynamoDB_20120810.ListTables", "{}"));
+  call(router, aws("DynamoDB_20120810.GetItem", R"({"TableName":"none","Key":{}})"));
+  call(router, aws("DynamoDB_20120810.NoSuchThing", "{}"));
+  call(router, aws("DynamoDBStreams_20120810.ListStreams", "{}"));
+  Request metrics;
+  metrics.method = "GET";
+  metrics.target = "/metrics";
+  auto response = call(router, metrics);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(header(response, "content-type"), "text/plain; version=0.0.4");
+  const std::string& text = response.body;
+  auto has = [&](const std::string& line) {
+    EXPECT_NE(text.find(line + "\n"), std::string::npos) << line << " in\n" << text;
+  };
+  has("# TYPE eddy_requests_total counter");
+  has(R"(eddy_requests_total{api="dynamodb",operation="ListTables"} 2)");
+  has(R"(eddy_request_errors_total{api="dynamodb",operation="ListTables"} 0)");
+  has(R"(eddy_requests_total{api="dynamodb",operation="GetItem"} 1)");
+  has(R"(eddy_request_errors_total{api="dynamodb",operation="GetItem"} 1)");
+  has(R"(eddy_requests_total{api="dynamodb",operation="unknown"} 1)");
+  has(R"(eddy_requests_total{api="streams",operation="ListStreams"} 1)");
+  has(R"(eddy_requests_total{api="http",operation="metrics"} 1)");
+  has("engine_metrics 1");  // the callback's part follows
+}
+
 TEST_F(RouterTest, ProtocolErrorsUseCoralTypes) {
   Router router(*context_, *streams_, {});
   auto unknown = call(router, aws("DynamoDB_20120810.Frobnicate", "{}"));

@@ -244,6 +244,18 @@ TEST_F(StackDeploy, AChangedKeySchemaIsRefusedWithHowToMigrate) {
 
 TEST_F(StackDeploy, AChangedViewTypeMakesANewStreamAndMovesTheMappings) {
   ASSERT_TRUE(deploy_text(kValid).is_ok());
+  // A mapping made through the API on the same table moves too.
+  esm::MappingConfig other;
+  other.function_name = "audit2";
+  functions::FunctionConfig audit2;
+  audit2.name = "audit2";
+  audit2.handler = "builtin:test.record";
+  ASSERT_TRUE(runtime_
+                  ->deploy(audit2, std::make_shared<functions::BuiltinFunction>(
+                                       builtins_.find("builtin:test.record")))
+                  .is_ok());
+  other.event_source_arn = *mappings_->table_stream_arn("orders");
+  ASSERT_TRUE(mappings_->create(other).is_ok());
   const std::string old_arn = mappings_->list().at(0).config.event_source_arn;
   std::string text = kValid;
   text.replace(text.find("stream: NEW_AND_OLD_IMAGES"), 26, "stream: NEW_IMAGE");
@@ -251,10 +263,15 @@ TEST_F(StackDeploy, AChangedViewTypeMakesANewStreamAndMovesTheMappings) {
   ASSERT_TRUE(changes.is_ok()) << changes.status().to_string();
   EXPECT_THAT((*changes)[0], HasSubstr("~ table orders: stream NEW_AND_OLD_IMAGES -> NEW_IMAGE (a "
                                        "new stream"));
-  EXPECT_THAT((*changes)[2], HasSubstr("~ mapping audit <- orders: stream " + old_arn + " -> "));
+  using ::testing::Contains;
+  EXPECT_THAT(*changes, Contains(HasSubstr("~ mapping audit <- orders: stream " + old_arn)));
+  EXPECT_THAT(*changes, Contains(HasSubstr("~ mapping audit2 <- orders: stream " + old_arn)));
+  EXPECT_EQ(changes->back().rfind("= mapping audit <- orders unchanged", 0), 0u);
   const auto mapping = mappings_->list().at(0);
   EXPECT_NE(mapping.config.event_source_arn, old_arn);
   EXPECT_EQ(mapping.config.event_source_arn, *mappings_->table_stream_arn("orders"));
+  for (const auto& m : mappings_->list())
+    EXPECT_EQ(m.config.event_source_arn, mapping.config.event_source_arn) << m.config.function_name;
 }
 
 }  // namespace
