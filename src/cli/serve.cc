@@ -10,7 +10,9 @@
 
 #include "api/dynamodb/operation.h"
 #include "api/lambda/operation.h"
+#include "apps/notes/notes.h"
 #include "apps/testing/test_functions.h"
+#include "cli/default_stack.h"
 #include "client/dynamodb.h"
 #include "common/duration.h"
 #include "common/random.h"
@@ -160,6 +162,7 @@ int serve(const ServeOptions& options) {
   client::InProcessDynamoDb tables(dynamodb);
   auto& builtins = functions::BuiltinRegistry::global();
   apps::testing::register_test_functions(builtins, tables);
+  apps::notes::register_notes_functions(builtins, tables);
   esm::ManagerOptions manager_options;
   manager_options.region = options.region;
   manager_options.account_id = options.account_id;
@@ -178,12 +181,18 @@ int serve(const ServeOptions& options) {
                  started.message().c_str());
     return 1;
   }
+  // The stack: --stack FILE, else the built-in notes stack, unless --no-stack.
   std::vector<std::string> deployed;
-  if (options.stack_file) {
+  std::unique_ptr<gateway::Gateway> rest_api;
+  const std::string stack_name =
+      options.stack_file ? *options.stack_file : std::string(kDefaultStackName);
+  if (options.stack_file || !options.no_stack) {
     stack::ParseOptions parse_options;
     parse_options.validation = manager_options.validation;
     parse_options.known_handlers = builtins.handler_names();
-    auto stack = stack::load_stack(*options.stack_file, parse_options);
+    auto stack = options.stack_file
+                     ? stack::load_stack(*options.stack_file, parse_options)
+                     : stack::parse_stack(default_stack_yaml(), stack_name, parse_options);
     if (!stack) {
       std::fprintf(stderr, "eddy serve: %s\n", stack.status().message().c_str());
       return 2;
@@ -195,6 +204,21 @@ int serve(const ServeOptions& options) {
     }
     deployed = std::move(*changes);
     mappings->wait_idle();
+    if (stack->api) {
+      std::vector<gateway::RouteSpec> routes;
+      for (const auto& route : stack->api->routes)
+        routes.push_back({route.method, route.resource, route.function});
+      auto table = gateway::RouteTable::build(std::move(routes), stack->api->stage);
+      if (!table) {
+        std::fprintf(stderr, "eddy serve: %s: %s\n", stack_name.c_str(),
+                     table.status().message().c_str());
+        return 2;
+      }
+      gateway::GatewayOptions gateway_options;
+      gateway_options.account_id = options.account_id;
+      rest_api = std::make_unique<gateway::Gateway>(*runtime, std::move(*table), gateway_options);
+      router_options.gateway = rest_api.get();
+    }
   }
   api::lambda::Context lambda{*runtime, *mappings, dynamodb.settings, *engine_options.clock};
   router_options.lambda = &lambda;
@@ -239,15 +263,19 @@ int serve(const ServeOptions& options) {
       "  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), Lambda "
       "(/2015-03-31/: Invoke, GetFunction, ListFunctions, event source mappings), "
       "GET /health, GET /metrics\n");
-  if (options.stack_file) {
-    std::printf("  stack: %s\n", options.stack_file->c_str());
+  if (options.stack_file || !options.no_stack) {
+    std::printf("  stack: %s\n", stack_name.c_str());
     for (const auto& change : deployed)
       std::printf("    %s\n", change.c_str());
+    if (rest_api) {
+      for (const auto& route : rest_api->routes().routes()) {
+        std::printf("    route %s %s -> %s (also at /%s%s)\n", route.method.c_str(),
+                    route.resource.c_str(), route.function.c_str(),
+                    rest_api->routes().stage().c_str(), route.resource.c_str());
+      }
+    }
   } else {
-    std::printf("  deployed: %s\n",
-                options.no_stack ? "nothing (--no-stack)"
-                                 : "nothing: the built-in notes stack is not part of this version; "
-                                   "deploy a stack file with --stack FILE");
+    std::printf("  deployed: nothing (--no-stack)\n");
   }
   std::printf("ready\n");
   std::fflush(stdout);

@@ -76,7 +76,7 @@ Router::Router(api::dynamodb::Context& dynamodb, api::streams::Context& streams,
   add_counters(dynamodb_counters_, "dynamodb", api::dynamodb::operation_names());
   add_counters(streams_counters_, "streams", api::streams::operation_names());
   add_counters(lambda_counters_, "lambda", api::lambda::operation_names());
-  add_counters(other_counters_, "http", {"health", "metrics"});
+  add_counters(other_counters_, "http", {"health", "metrics", "rest"});
 }
 
 void Router::add_counters(Counters& counters, std::string_view api,
@@ -187,6 +187,16 @@ void Router::handle(const Request& request, Respond respond) {
   }
   if (path == "/" && request.method == "POST") {
     return respond(aws_error(api::ApiError::unknown_operation()));
+  }
+  if (options_.gateway) {
+    // The stack's REST routes come after Eddy's own endpoints, which win.
+    Counter* counter = find_counter(other_counters_, "rest");
+    gateway::HttpRequest rest{request.method, request.target, &request.headers, &request.body};
+    auto reply = [respond, counter](gateway::HttpResponse response) {
+      count(counter, response.status);
+      respond(Response{response.status, std::move(response.headers), std::move(response.body)});
+    };
+    if (options_.gateway->handle(rest, std::move(reply))) return;
   }
   // What an API Gateway REST API answers for a path it has no route for.
   respond(json_message(403, "Missing Authentication Token"));

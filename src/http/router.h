@@ -20,6 +20,7 @@
 #include "api/lambda/operation.h"
 #include "api/streams/operation.h"
 #include "common/clock.h"
+#include "gateway/gateway.h"
 #include "http/sigv4.h"
 
 namespace eddy::http {
@@ -53,6 +54,8 @@ struct RouterOptions {
   const Clock* clock = &SystemClock::instance();
   // Lambda's API under /2015-03-31/ (functions and event source mappings); absent: not served.
   api::lambda::Context* lambda = nullptr;
+  // The stack's REST routes (API Gateway proxy integration); absent: none.
+  gateway::Gateway* gateway = nullptr;
   // Appends Prometheus text for GET /metrics; absent: /metrics is not served.
   std::function<void(std::string&)> metrics;
 };

@@ -107,8 +107,7 @@ Result<std::vector<std::string>> deploy(const Stack& stack, DeployTargets target
                                .update(mapping.config.uuid,
                                        [&](esm::MappingConfig& config) {
                                          config.event_source_arn = new_arn;
-                                         config.last_modified_ms =
-                                             SystemClock::instance().now_ms();
+                                         config.last_modified_ms = SystemClock::instance().now_ms();
                                          return Status::ok();
                                        })
                                .status());

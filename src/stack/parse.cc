@@ -73,7 +73,8 @@ class Parser {
     if (!root.IsMap()) {
       return fail(root, "a stack file is a map with the keys tables, functions and eventSources");
     }
-    EDDY_RETURN_IF_ERROR(check_keys(root, {"tables", "functions", "eventSources"}, "stack file"));
+    EDDY_RETURN_IF_ERROR(
+        check_keys(root, {"tables", "functions", "eventSources", "api"}, "stack file"));
     if (auto tables = root["tables"]; tables && !tables.IsNull()) {
       if (!tables.IsMap()) return fail(tables, "tables: expected a map of table name -> table");
       for (const auto& entry : tables) {
@@ -107,10 +108,94 @@ class Parser {
         stack.event_sources.push_back(std::move(source));
       }
     }
+    if (auto api = root["api"]; api && !api.IsNull()) {
+      EDDY_ASSIGN_OR_RETURN(stack.api, parse_api(api, stack));
+    }
     return stack;
   }
 
  private:
+  Result<ApiDecl> parse_api(const YAML::Node& node, const Stack& stack) const {
+    if (!node.IsMap()) return fail(node, "api: expected a map with stage and routes");
+    EDDY_RETURN_IF_ERROR(check_keys(node, {"stage", "routes"}, "api"));
+    ApiDecl api;
+    if (node["stage"]) {
+      EDDY_ASSIGN_OR_RETURN(api.stage, scalar(node["stage"], "api stage"));
+      static const std::regex kStage("[A-Za-z0-9_-]{1,128}");
+      if (!std::regex_match(api.stage, kStage)) {
+        return fail(node["stage"], fmt::format("api stage: '{}' is not allowed: 1 to 128 "
+                                               "characters of a-z, A-Z, 0-9, '-' and '_'",
+                                               api.stage));
+      }
+    }
+    auto routes = node["routes"];
+    if (!routes || routes.IsNull()) return api;
+    if (!routes.IsMap()) {
+      return fail(routes, "api routes: expected a map of 'METHOD /path': function");
+    }
+    static constexpr std::string_view kMethods[] = {"GET",    "POST", "PUT",     "PATCH",
+                                                    "DELETE", "HEAD", "OPTIONS", "ANY"};
+    // Eddy's own endpoints share the port and win: a route there could never be reached.
+    static constexpr std::string_view kReserved[] = {"/2015-03-31", "/health", "/metrics"};
+    for (const auto& entry : routes) {
+      const std::string key = entry.first.Scalar();
+      const std::string what = fmt::format("api route '{}'", key);
+      RouteDecl route;
+      route.line = line_of(entry.first);
+      const size_t space = key.find(' ');
+      if (space == std::string::npos) {
+        return fail(entry.first, what + ": write it as METHOD /path, e.g. POST /notes");
+      }
+      route.method = key.substr(0, space);
+      route.resource = key.substr(key.find_first_not_of(' ', space));
+      if (std::find(std::begin(kMethods), std::end(kMethods), route.method) == std::end(kMethods)) {
+        return fail(entry.first, fmt::format("{}: method '{}' is not allowed: GET, POST, PUT, "
+                                             "PATCH, DELETE, HEAD, OPTIONS or ANY",
+                                             what, route.method));
+      }
+      static const std::regex kResource(
+          R"(/|(/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}))*(/\{[A-Za-z0-9_]+\+\})?)");
+      if (!std::regex_match(route.resource, kResource)) {
+        return fail(entry.first,
+                    fmt::format("{}: the path must be /-separated segments of letters, digits, "
+                                "'.', '_', '~' and '-', or {{name}}, with an optional last "
+                                "{{name+}}",
+                                what));
+      }
+      for (auto reserved : kReserved) {
+        if (route.resource == reserved || route.resource.starts_with(std::string(reserved) + "/")) {
+          return fail(entry.first, fmt::format("{}: {} is Eddy's own endpoint; choose another path",
+                                               what, reserved));
+        }
+      }
+      if (route.resource == "/" && (route.method == "POST" || route.method == "ANY")) {
+        return fail(
+            entry.first,
+            what + ": POST / is the AWS APIs' endpoint (X-Amz-Target); choose another path");
+      }
+      EDDY_ASSIGN_OR_RETURN(route.function, scalar(entry.second, what));
+      const bool known =
+          std::any_of(stack.functions.begin(), stack.functions.end(),
+                      [&](const auto& f) { return f.config.name == route.function; });
+      if (!known) {
+        std::vector<std::string_view> names;
+        for (const auto& f : stack.functions)
+          names.push_back(f.config.name);
+        return fail(entry.second,
+                    fmt::format("{}: no function '{}' in this stack; declare it under functions "
+                                "(declared: {})",
+                                what, route.function, names.empty() ? "none" : join(names)));
+      }
+      for (const auto& other : api.routes) {
+        if (other.method == route.method && other.resource == route.resource) {
+          return fail(entry.first, fmt::format("{}: declared twice (line {})", what, other.line));
+        }
+      }
+      api.routes.push_back(std::move(route));
+    }
+    return api;
+  }
+
   static int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
 
   Status fail(const YAML::Node& node, std::string message) const {

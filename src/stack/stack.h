@@ -43,11 +43,26 @@ struct EventSourceDecl {
   int line = 0;
 };
 
+// The `api:` section: REST routes in front of functions, as an API Gateway REST API with one
+// stage.
+struct RouteDecl {
+  std::string method;    // GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY
+  std::string resource;  // "/notes/{id}"
+  std::string function;
+  int line = 0;
+};
+
+struct ApiDecl {
+  std::string stage = "prod";
+  std::vector<RouteDecl> routes;
+};
+
 struct Stack {
   std::string file;  // as named in errors
   std::vector<TableDecl> tables;
   std::vector<FunctionDecl> functions;
   std::vector<EventSourceDecl> event_sources;
+  std::optional<ApiDecl> api;
 };
 
 struct ParseOptions {

@@ -1,0 +1,348 @@
+#include "gateway/gateway.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <ctime>
+#include <map>
+
+#include "common/random.h"
+
+namespace eddy::gateway {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void text(Writer& writer, std::string_view value) {
+  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX escapes, and '+' as a space in query strings (form encoding, as API Gateway decodes).
+std::string decode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
+      i += 2;
+    } else if (plus_is_space && in[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+// "20/Feb/2018:22:48:57 +0000", API Gateway's requestTime.
+std::string request_time(int64_t now_ms) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t seconds = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:02}/{}/{:04}:{:02}:{:02}:{:02} +0000", tm.tm_mday, kMonths[tm.tm_mon],
+                     tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// Names to values: single-value maps keep the last value; multi-value maps keep all.
+void write_maps(Writer& writer, const char* single, const char* multi,
+                const std::map<std::string, std::vector<std::string>>& values) {
+  writer.Key(single);
+  if (values.empty()) {
+    writer.Null();
+  } else {
+    writer.StartObject();
+    for (const auto& [name, list] : values) {
+      text(writer, name);
+      text(writer, list.back());
+    }
+    writer.EndObject();
+  }
+  writer.Key(multi);
+  if (values.empty()) {
+    writer.Null();
+  } else {
+    writer.StartObject();
+    for (const auto& [name, list] : values) {
+      text(writer, name);
+      writer.StartArray();
+      for (const auto& value : list)
+        text(writer, value);
+      writer.EndArray();
+    }
+    writer.EndObject();
+  }
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Whether the body can travel as a JSON string (else it goes base64-encoded).
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c >> 5) == 0x6) {
+      extra = 1;
+    } else if ((c >> 4) == 0xe) {
+      extra = 2;
+    } else if ((c >> 3) == 0x1e) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size() && extra > 0) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+HttpResponse json_message(int status, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("content-type", "application/json");
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("message");
+  text(writer, message);
+  writer.EndObject();
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  return response;
+}
+
+}  // namespace
+
+std::string build_proxy_event(const HttpRequest& request, const RouteMatch& match,
+                              std::string_view stage, const GatewayOptions& options,
+                              std::string_view request_id, int64_t now_ms) {
+  std::map<std::string, std::vector<std::string>> headers, query;
+  if (request.headers != nullptr) {
+    for (const auto& [name, value] : *request.headers)
+      headers[std::string(name)].emplace_back(value);
+  }
+  const size_t question = request.target.find('?');
+  if (question != std::string_view::npos) {
+    std::string_view rest = request.target.substr(question + 1);
+    while (!rest.empty()) {
+      const size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      if (pair.empty()) continue;
+      const size_t eq = pair.find('=');
+      query[decode(pair.substr(0, eq), true)].push_back(
+          eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1), true));
+    }
+  }
+  auto header = [&](std::string_view lower) -> std::string_view {
+    if (request.headers == nullptr) return {};
+    for (const auto& [name, value] : *request.headers) {
+      if (name.size() == lower.size() &&
+          std::equal(name.begin(), name.end(), lower.begin(),
+                     [](char a, char b) { return std::tolower(a) == b; })) {
+        return value;
+      }
+    }
+    return {};
+  };
+
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("resource");
+  text(writer, match.route->resource);
+  writer.Key("path");
+  text(writer, match.path);
+  writer.Key("httpMethod");
+  text(writer, request.method);
+  write_maps(writer, "headers", "multiValueHeaders", headers);
+  write_maps(writer, "queryStringParameters", "multiValueQueryStringParameters", query);
+  writer.Key("pathParameters");
+  if (match.path_parameters.empty()) {
+    writer.Null();
+  } else {
+    writer.StartObject();
+    for (const auto& [name, value] : match.path_parameters) {
+      text(writer, name);
+      text(writer, decode(value, false));
+    }
+    writer.EndObject();
+  }
+  writer.Key("stageVariables");
+  writer.Null();
+  writer.Key("requestContext");
+  writer.StartObject();
+  writer.Key("accountId");
+  text(writer, options.account_id);
+  writer.Key("resourceId");
+  text(writer, match.route->resource);
+  writer.Key("stage");
+  text(writer, stage);
+  writer.Key("requestId");
+  text(writer, request_id);
+  writer.Key("identity");
+  writer.StartObject();
+  writer.Key("sourceIp");
+  text(writer, request.source_ip);
+  writer.Key("userAgent");
+  text(writer, header("user-agent"));
+  for (const char* name :
+       {"accountId", "caller", "user", "userArn", "apiKey", "accessKey", "cognitoIdentityId",
+        "cognitoIdentityPoolId", "cognitoAuthenticationType", "cognitoAuthenticationProvider"}) {
+    writer.Key(name);
+    writer.Null();
+  }
+  writer.EndObject();
+  writer.Key("resourcePath");
+  text(writer, match.route->resource);
+  writer.Key("httpMethod");
+  text(writer, request.method);
+  writer.Key("apiId");
+  text(writer, options.api_id);
+  writer.Key("path");
+  text(writer, fmt::format("/{}{}", stage, match.path));
+  writer.Key("protocol");
+  writer.String("HTTP/1.1");
+  writer.Key("requestTime");
+  text(writer, request_time(now_ms));
+  writer.Key("requestTimeEpoch");
+  writer.Int64(now_ms);
+  writer.EndObject();
+  writer.Key("body");
+  const std::string* body = request.body;
+  if (body == nullptr || body->empty()) {
+    writer.Null();
+    writer.Key("isBase64Encoded");
+    writer.Bool(false);
+  } else if (valid_utf8(*body)) {
+    text(writer, *body);
+    writer.Key("isBase64Encoded");
+    writer.Bool(false);
+  } else {
+    // Binary bodies travel base64-encoded (reference §4 rule 4).
+    text(writer, base64(*body));
+    writer.Key("isBase64Encoded");
+    writer.Bool(true);
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<HttpResponse> read_proxy_response(std::string_view result) {
+  rapidjson::Document doc;
+  doc.Parse(result.data(), result.size());
+  auto malformed = [] { return Status::validation("Malformed Lambda proxy response"); };
+  if (doc.HasParseError() || !doc.IsObject()) return malformed();
+  HttpResponse response;
+  auto status = doc.FindMember("statusCode");
+  if (status == doc.MemberEnd() || !status->value.IsInt() || status->value.GetInt() < 100 ||
+      status->value.GetInt() > 599) {
+    return malformed();
+  }
+  response.status = status->value.GetInt();
+  std::map<std::string, std::vector<std::string>> headers;
+  if (auto it = doc.FindMember("headers"); it != doc.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsObject()) return malformed();
+    for (const auto& member : it->value.GetObject()) {
+      if (!member.value.IsString()) return malformed();
+      headers[member.name.GetString()] = {member.value.GetString()};
+    }
+  }
+  if (auto it = doc.FindMember("multiValueHeaders"); it != doc.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsObject()) return malformed();
+    for (const auto& member : it->value.GetObject()) {
+      if (!member.value.IsArray()) return malformed();
+      std::vector<std::string> values;
+      for (const auto& value : member.value.GetArray()) {
+        if (!value.IsString()) return malformed();
+        values.emplace_back(value.GetString());
+      }
+      headers[member.name.GetString()] = std::move(values);  // multi wins on conflict
+    }
+  }
+  for (auto& [name, values] : headers) {
+    for (auto& value : values)
+      response.headers.emplace_back(name, std::move(value));
+  }
+  if (auto it = doc.FindMember("body"); it != doc.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsString()) return malformed();
+    response.body.assign(it->value.GetString(), it->value.GetStringLength());
+    auto base64 = doc.FindMember("isBase64Encoded");
+    if (base64 != doc.MemberEnd() && base64->value.IsBool() && base64->value.GetBool()) {
+      std::string decoded(3 * (response.body.size() / 4) + 3, '\0');
+      const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                    reinterpret_cast<const unsigned char*>(response.body.data()),
+                                    static_cast<int>(response.body.size()));
+      if (n < 0) return malformed();
+      size_t size = static_cast<size_t>(n);
+      // EVP_DecodeBlock counts the padding as bytes.
+      if (!response.body.empty() && response.body.back() == '=') --size;
+      if (response.body.size() > 1 && response.body[response.body.size() - 2] == '=') --size;
+      decoded.resize(size);
+      response.body = std::move(decoded);
+    }
+  }
+  return response;
+}
+
+Gateway::Gateway(functions::Runtime& runtime, RouteTable routes, GatewayOptions options)
+    : runtime_(runtime), routes_(std::move(routes)), options_(std::move(options)) {}
+
+bool Gateway::handle(const HttpRequest& request, Respond respond) {
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  auto match = routes_.match(request.method, path);
+  if (!match) return false;
+  if (request.body != nullptr && request.body->size() > kMaxProxyBodyBytes) {
+    respond(json_message(413, fmt::format("Request body is larger than {} bytes, the limit of a "
+                                          "synchronous function invocation",
+                                          kMaxProxyBodyBytes)));
+    return true;
+  }
+  const std::string request_id = uuid_v4();
+  std::string event = build_proxy_event(request, *match, routes_.stage(), options_, request_id,
+                                        options_.clock->now_ms());
+  runtime_.invoke(match->route->function, std::move(event), options_.max_wait_ms,
+                  [respond = std::move(respond), request_id](functions::InvokeOutcome outcome) {
+                    auto finish = [&](HttpResponse response) {
+                      response.headers.emplace_back("x-amzn-requestid", request_id);
+                      respond(std::move(response));
+                    };
+                    if (!outcome.is_ok()) {
+                      return finish(json_message(500, "Internal server error"));
+                    }
+                    const auto* result = std::get_if<std::string>(&*outcome);
+                    if (result == nullptr)
+                      return finish(json_message(502, "Internal server error"));
+                    auto response = read_proxy_response(*result);
+                    if (!response.is_ok()) {
+                      return finish(json_message(502, "Internal server error"));
+                    }
+                    finish(std::move(*response));
+                  });
+  return true;
+}
+
+}  // namespace eddy::gateway
