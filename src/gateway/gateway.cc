@@ -223,7 +223,9 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
   writer.Key("apiId");
   text(writer, options.api_id);
   writer.Key("path");
-  text(writer, fmt::format("/{}{}", stage, match.path));
+  // The path as called: with the stage when the request named it (API Gateway's own URLs
+  // always do; Eddy also answers without it).
+  text(writer, match.through_stage ? fmt::format("/{}{}", stage, match.path) : match.path);
   writer.Key("protocol");
   writer.String("HTTP/1.1");
   writer.Key("requestTime");

@@ -161,6 +161,43 @@ TEST(StackParse, MissingKeysAndBadYaml) {
   EXPECT_TRUE(parse("").is_ok());
 }
 
+TEST(StackParse, TheApiSectionDeclaresRoutesToFunctions) {
+  std::string text = kValid;
+  text += R"(api:
+  stage: prod
+  routes:
+    POST /orders: audit
+    GET /orders/{id}: audit
+    ANY /files/{path+}: audit
+)";
+  auto stack = parse(text);
+  ASSERT_TRUE(stack.is_ok()) << stack.status().to_string();
+  ASSERT_TRUE(stack->api);
+  EXPECT_EQ(stack->api->stage, "prod");
+  ASSERT_EQ(stack->api->routes.size(), 3u);
+  EXPECT_EQ(stack->api->routes[1].method, "GET");
+  EXPECT_EQ(stack->api->routes[1].resource, "/orders/{id}");
+  EXPECT_EQ(stack->api->routes[1].function, "audit");
+  EXPECT_EQ(stack->api->routes[1].line, 29);
+
+  auto route_error = [&](const std::string& route) {
+    return error_of(std::string(kValid) + "api:\n  routes:\n    " + route + "\n");
+  };
+  EXPECT_EQ(route_error("GET /health: audit"),
+            "stack.yaml:27: api route 'GET /health': /health is Eddy's own endpoint; choose "
+            "another path");
+  EXPECT_THAT(route_error("GET /2015-03-31/functions: audit"), HasSubstr("Eddy's own endpoint"));
+  EXPECT_THAT(route_error("POST /: audit"), HasSubstr("POST / is the AWS APIs' endpoint"));
+  EXPECT_THAT(route_error("FETCH /x: audit"), HasSubstr("method 'FETCH' is not allowed"));
+  EXPECT_THAT(route_error("GET /x/{id: audit"), HasSubstr("the path must be /-separated"));
+  EXPECT_THAT(route_error("GET /x/{rest+}/y: audit"), HasSubstr("the path must be /-separated"));
+  EXPECT_THAT(route_error("GET /x: nobody"),
+              HasSubstr("stack.yaml:27: api route 'GET /x': no function 'nobody' in this stack"));
+  EXPECT_THAT(route_error("GET /x: audit\n    GET /x: audit"), HasSubstr("declared twice"));
+  EXPECT_THAT(error_of(std::string(kValid) + "api:\n  stage: a b\n"),
+              HasSubstr("api stage: 'a b' is not allowed"));
+}
+
 // ---- deployment ----
 
 class StackDeploy : public ::testing::Test {
