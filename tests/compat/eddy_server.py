@@ -40,7 +40,7 @@ class EddyServer:
     def __init__(self, extra_args=(), access_key="AKIDEXAMPLE", secret_key="dummy-secret",
                  data_dir=None, stack=None):
         """data_dir: serve from this directory (durable) instead of --in-memory;
-        stack: deploy this stack file instead of --no-stack."""
+        stack: deploy this stack file instead of --no-stack ("builtin": the default stack)."""
         self.extra_args = list(extra_args)
         self.data_dir = data_dir
         self.stack = stack
@@ -58,7 +58,10 @@ class EddyServer:
     def start(self):
         cmd = [eddy_bin(), "serve", "--listen", "127.0.0.1:0"]
         cmd += ["--data-dir", str(self.data_dir)] if self.data_dir else ["--in-memory"]
-        cmd += ["--stack", str(self.stack)] if self.stack else ["--no-stack"]
+        if self.stack == "builtin":
+            pass  # the built-in notes stack, as `eddy serve` runs by default
+        else:
+            cmd += ["--stack", str(self.stack)] if self.stack else ["--no-stack"]
         self.endpoint = None
         self._found.clear()
         cmd += self.extra_args

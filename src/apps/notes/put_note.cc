@@ -20,10 +20,10 @@ namespace eddy::apps::notes {
 
 namespace {
 
-std::string new_id(const functions::InvocationContext& context) {
+// `created_at` (ISO 8601, ms) first, so ids sort by creation time.
+std::string new_id(const std::string& created_at) {
   static std::atomic<uint32_t> counter{0};
-  return fmt::format("{}-{:08x}-{}", format_iso8601_ms(context.clock->now_ms()), ++counter,
-                     to_hex(random_bytes(2)));
+  return fmt::format("{}-{:08x}-{}", created_at, ++counter, to_hex(random_bytes(2)));
 }
 
 // The reason a body is not a note, or "" when it is one.
@@ -51,8 +51,8 @@ std::string put_note(const std::string& event, const functions::InvocationContex
   const std::string content(body["content"].GetString(), body["content"].GetStringLength());
   const std::string table = table_name(context);
   for (int attempt = 0;; ++attempt) {
-    const std::string id = new_id(context);
     const std::string created_at = format_iso8601_ms(context.clock->now_ms());
+    const std::string id = new_id(created_at);
     const std::string item =
         fmt::format(R"({{"id":{{"S":{}}},"title":{{"S":{}}},"content":{{"S":{}}},)"
                     R"("createdAt":{{"S":{}}}}})",
