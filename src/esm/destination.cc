@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -63,6 +64,15 @@ class FileDestination final : public FailureDestination {
       return status;
     }
     ::close(fd);
+    // A file just created is durable only once its directory entry is: sync the directory
+    // too (failures are rare, the extra fsync is cheap next to losing a record).
+    const std::string directory = std::filesystem::path(path_).parent_path().string();
+    const int dir =
+        ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return io_error("open (directory)");
+    const int synced = ::fsync(dir);
+    ::close(dir);
+    if (synced != 0) return io_error("fsync (directory)");
     return Status::ok();
   }
 

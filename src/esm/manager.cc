@@ -220,38 +220,46 @@ Result<MappingView> MappingManager::get(std::string_view uuid) const {
 
 Result<MappingView> MappingManager::update(std::string_view uuid,
                                            const std::function<Status(MappingConfig&)>& change) {
-  MappingConfig config;
-  {
-    std::lock_guard lock(mu_);
-    auto it = entries_.find(uuid);
-    if (it == entries_.end() || it->second->deleted) {
-      return Status::not_found(
-          fmt::format("The resource you requested does not exist. (Service: Lambda, Status "
-                      "Code: 404, Request ID: {})",
-                      uuid_v4()));
+  // The change is applied to a copy and checked without the lock (the checks read the
+  // engine's catalog); if another update landed meanwhile, it is applied again to the newer
+  // settings, so that concurrent updates compose instead of the last one winning.
+  for (;;) {
+    MappingConfig config;
+    uint64_t version = 0;
+    {
+      std::lock_guard lock(mu_);
+      auto it = entries_.find(uuid);
+      if (it == entries_.end() || it->second->deleted) {
+        return Status::not_found(
+            fmt::format("The resource you requested does not exist. (Service: Lambda, Status "
+                        "Code: 404, Request ID: {})",
+                        uuid_v4()));
+      }
+      config = it->second->config;
+      version = it->second->version;
     }
-    config = it->second->config;
+    const std::string old_source = config.event_source_arn;
+    EDDY_RETURN_IF_ERROR(change(config));
+    EDDY_RETURN_IF_ERROR(check(config, nullptr));
+    std::unique_lock lock(mu_);
+    auto it = entries_.find(uuid);
+    if (it == entries_.end() || it->second->deleted) return Status::not_found("Mapping deleted");
+    Entry& entry = *it->second;
+    if (entry.version != version) continue;
+    if (config.event_source_arn != old_source) {
+      // Moved to another stream (a stack file changed the view type): the old positions mean
+      // nothing there; the new stream is read from its start.
+      EDDY_RETURN_IF_ERROR(checkpoints_.forget(config.uuid));
+    }
+    EDDY_RETURN_IF_ERROR(persist(config));
+    entry.config = std::move(config);
+    entry.transition = "Updating";
+    ++entry.version;
+    MappingView result = view(entry);
+    lock.unlock();
+    schedule(std::string(uuid));
+    return result;
   }
-  const std::string old_source = config.event_source_arn;
-  EDDY_RETURN_IF_ERROR(change(config));
-  EDDY_RETURN_IF_ERROR(check(config, nullptr));
-  std::unique_lock lock(mu_);
-  auto it = entries_.find(uuid);
-  if (it == entries_.end() || it->second->deleted) return Status::not_found("Mapping deleted");
-  Entry& entry = *it->second;
-  if (config.event_source_arn != old_source) {
-    // Moved to another stream (a stack file changed the view type): the old positions mean
-    // nothing there; the new stream is read from its start.
-    EDDY_RETURN_IF_ERROR(checkpoints_.forget(config.uuid));
-  }
-  EDDY_RETURN_IF_ERROR(persist(config));
-  entry.config = std::move(config);
-  entry.transition = "Updating";
-  ++entry.version;
-  MappingView result = view(entry);
-  lock.unlock();
-  schedule(std::string(uuid));
-  return result;
 }
 
 Result<MappingView> MappingManager::remove(std::string_view uuid) {

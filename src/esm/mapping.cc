@@ -206,7 +206,16 @@ void Mapping::poll(storage::ShardInfo shard) {
       auto stream = deps_.source.describe(target_.stream_id);
       if (!stream.is_ok()) return finish(true);
       if (shard.index < stream->shards.size()) shard = stream->shards[shard.index];
-      const bool ended = shard.ending_sequence && position > *shard.ending_sequence;
+      // A closed shard takes no more records, but its ending sequence number is the newest
+      // one anywhere when it closed (sequence numbers are shared by every shard and stream),
+      // so its last record may be well before it. Read again now that it is known closed:
+      // nothing found means nothing is left.
+      bool ended = false;
+      if (shard.ending_sequence) {
+        auto rest = deps_.source.read(target_.stream_id, shard.index, position, 1);
+        ended = rest.is_ok() && rest->empty();
+        if (rest.is_ok() && !rest->empty()) continue;
+      }
       // A window ends with its time, or with its shard (reference §2.8 rule 4).
       if ((ended && tumbling.window) || window_due()) {
         if (!close_window(shard, tumbling, position, false)) return finish(false);
@@ -274,8 +283,12 @@ void Mapping::poll(storage::ShardInfo shard) {
       streams::write_stream_record(writer, record, target_.view_type, deps_.region,
                                    target_.stream_arn);
       std::string json(buffer.GetString(), buffer.GetSize());
-      // The batch ends before the record that would take it past 6 MB (never empty).
-      if (event_bytes + json.size() + 1 > kMaxEventBytes && next != position) break;
+      // The batch ends before the record that would take it past 6 MB (never empty). The
+      // window then still has records to read: it is not full yet.
+      if (event_bytes + json.size() + 1 > kMaxEventBytes && next != position) {
+        window_full = false;
+        break;
+      }
       event_bytes += json.size() + 1;
       next = record.sequence + 1;
       if (!filters_.empty() && !filters_.matches_json(json)) {

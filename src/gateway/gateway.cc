@@ -285,9 +285,23 @@ Result<HttpResponse> read_proxy_response(std::string_view result) {
       headers[member.name.GetString()] = std::move(values);  // multi wins on conflict
     }
   }
+  // A header is written to the socket as given: no line breaks or NULs may split the
+  // response, and the framing headers stay the server's own.
+  auto unsafe = [](std::string_view text) {
+    return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  };
   for (auto& [name, values] : headers) {
-    for (auto& value : values)
+    std::string lower = name;
+    for (char& c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.empty() || unsafe(name)) return malformed();
+    if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection") {
+      continue;
+    }
+    for (auto& value : values) {
+      if (unsafe(value)) return malformed();
       response.headers.emplace_back(name, std::move(value));
+    }
   }
   if (auto it = doc.FindMember("body"); it != doc.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsString()) return malformed();

@@ -45,8 +45,12 @@ Result<RouteTable> RouteTable::build(std::vector<RouteSpec> routes, std::string 
       }
     }
   }
+  // Most literal segments first; among equals, an exact method before ANY (API Gateway
+  // prefers the explicit method).
   std::stable_sort(routes.begin(), routes.end(), [](const RouteSpec& a, const RouteSpec& b) {
-    return specificity(a.resource) > specificity(b.resource);
+    const int sa = specificity(a.resource), sb = specificity(b.resource);
+    if (sa != sb) return sa > sb;
+    return a.method != "ANY" && b.method == "ANY";
   });
   RouteTable table;
   table.routes_ = std::move(routes);

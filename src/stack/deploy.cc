@@ -32,6 +32,7 @@ std::vector<std::string> differences(const esm::MappingConfig& a, const esm::Map
   compare("bisectBatchOnError", a.bisect_on_error, b.bisect_on_error);
   compare("parallelizationFactor", a.parallelization_factor, b.parallelization_factor);
   compare("reportBatchItemFailures", a.report_batch_item_failures, b.report_batch_item_failures);
+  compare("tumblingWindow(ms)", a.tumbling_window_ms, b.tumbling_window_ms);
   compare("onFailure", a.on_failure.empty() ? std::string("none") : a.on_failure,
           b.on_failure.empty() ? std::string("none") : b.on_failure);
   compare("filters", fmt::format("[{}]", fmt::join(a.filters, ", ")),

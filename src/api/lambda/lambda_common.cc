@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/random.h"
 #include "common/time_format.h"
 
@@ -211,7 +213,11 @@ Status read_mapping_settings(const Json& body, esm::MappingConfig& config) {
   auto seconds = [&](std::string_view name, int64_t& out_ms) -> Status {
     EDDY_ASSIGN_OR_RETURN(auto value, get_integer(body, name));
     // -1 (infinite) stays -1; seconds become milliseconds.
-    if (value) out_ms = *value == -1 ? -1 : *value * 1000;
+    // Clamped first: any value this large is out of every range, and validation says so
+    // (seconds * 1000 must not overflow on the way).
+    if (value)
+      out_ms =
+          *value == -1 ? -1 : std::clamp<int64_t>(*value, -1'000'000'000, 1'000'000'000) * 1000;
     return Status::ok();
   };
   EDDY_ASSIGN_OR_RETURN(auto batch_size, get_integer(body, "BatchSize"));

@@ -22,7 +22,10 @@ std::map<std::string, std::string> string_map(const rapidjson::Value& event, con
   auto it = event.FindMember(name);
   if (it == event.MemberEnd() || !it->value.IsObject()) return out;
   for (const auto& member : it->value.GetObject()) {
-    if (member.value.IsString()) out[member.name.GetString()] = member.value.GetString();
+    if (member.value.IsString()) {
+      out[std::string(member.name.GetString(), member.name.GetStringLength())] =
+          std::string(member.value.GetString(), member.value.GetStringLength());
+    }
   }
   return out;
 }

@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "apps/json_path.h"
 #include "apps/notes/handlers.h"
 #include "apps/notes/notes.h"
 #include "apps/notes/proxy.h"
@@ -74,18 +75,15 @@ std::string word_count(const std::string& event, const functions::InvocationCont
   const std::string table = table_name(context);
   std::vector<std::string> failed;
   for (const auto& record : doc["Records"].GetArray()) {
-    const std::string_view name = record["eventName"].GetString();
-    const auto& ddb = record["dynamodb"];
-    if ((name != "INSERT" && name != "MODIFY") || !ddb.HasMember("NewImage")) continue;
-    const auto& image = ddb["NewImage"];
-    if (!image.HasMember("content") || !image["content"].HasMember("S") || !image.HasMember("id") ||
-        !image["id"].HasMember("S")) {
-      continue;
-    }
-    const std::string_view content = image["content"]["S"].GetString();
-    const size_t words = count_words(content);
-    if (image.HasMember("wordCount") && image["wordCount"].HasMember("N") &&
-        image["wordCount"]["N"].GetString() == std::to_string(words)) {
+    const auto name = string_at(record, {"eventName"});
+    const auto sequence = string_at(record, {"dynamodb", "SequenceNumber"});
+    if (!name || !sequence) throw functions::HandlerError("BadEvent", "not a stream record");
+    if (*name != "INSERT" && *name != "MODIFY") continue;
+    const auto id = string_at(record, {"dynamodb", "NewImage", "id", "S"});
+    const auto content = string_at(record, {"dynamodb", "NewImage", "content", "S"});
+    if (!id || !content) continue;
+    const size_t words = count_words(*content);
+    if (string_at(record, {"dynamodb", "NewImage", "wordCount", "N"}) == std::to_string(words)) {
       continue;  // already right: writing it again would change nothing
     }
     try {
@@ -94,11 +92,11 @@ std::string word_count(const std::string& event, const functions::InvocationCont
                        R"("UpdateExpression":"SET wordCount = :n",)"
                        R"("ConditionExpression":"content = :c",)"
                        R"("ExpressionAttributeValues":{{":n":{{"N":"{}"}},":c":{{"S":{}}}}}}})",
-                       quoted(table), quoted(image["id"]["S"].GetString()), words, quoted(content)),
+                       quoted(table), quoted(*id), words, quoted(*content)),
            // The note changed (or went) since this record: its newer record counts it.
            "ConditionalCheckFailedException");
     } catch (const functions::HandlerError&) {
-      failed.push_back(ddb["SequenceNumber"].GetString());
+      failed.emplace_back(*sequence);
     }
   }
   std::string out = R"({"batchItemFailures":[)";

@@ -1,5 +1,7 @@
 #include "apps/testing/test_functions.h"
 
+#include "apps/json_path.h"
+
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -19,6 +21,14 @@ std::string env(const functions::InvocationContext& context, const std::string& 
   if (context.environment == nullptr) return "";
   auto it = context.environment->find(name);
   return it == context.environment->end() ? "" : it->second;
+}
+
+// `value` as a JSON string literal: event fields are not trusted to be plain text.
+std::string json_text(std::string_view value) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 void string_attribute(Writer& writer, const char* name, std::string_view value) {
@@ -45,26 +55,22 @@ std::string record(const std::string& event, const functions::InvocationContext&
   if (table.empty()) throw functions::HandlerError("Config", "RECORD_TABLE is not set");
   rapidjson::Document doc;
   doc.Parse(event.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("Records")) {
+  const rapidjson::Value* records = member_at(doc, {"Records"});
+  if (doc.HasParseError() || records == nullptr || !records->IsArray()) {
     throw functions::HandlerError("BadEvent", "not a stream event");
   }
   std::vector<std::string> failed;
-  for (const auto& r : doc["Records"].GetArray()) {
-    const auto& ddb = r["dynamodb"];
-    const std::string sequence = ddb["SequenceNumber"].GetString();
-    if (ddb.HasMember("NewImage") && ddb["NewImage"].HasMember("poison")) {
+  for (const auto& r : records->GetArray()) {
+    const auto sequence_text = string_at(r, {"dynamodb", "SequenceNumber"});
+    if (!sequence_text) throw functions::HandlerError("BadEvent", "not a stream record");
+    const std::string sequence(*sequence_text);
+    if (member_at(r, {"dynamodb", "NewImage", "poison"}) != nullptr) {
       if (!partial) throw functions::HandlerError("Poison", "record " + sequence + " is poison");
       failed.push_back(sequence);
       continue;
     }
-    std::string id = ddb["Keys"].HasMember("id") && ddb["Keys"]["id"].HasMember("S")
-                         ? ddb["Keys"]["id"]["S"].GetString()
-                         : "?";
-    std::string version = "-";
-    if (ddb.HasMember("NewImage") && ddb["NewImage"].HasMember("v") &&
-        ddb["NewImage"]["v"].HasMember("N")) {
-      version = ddb["NewImage"]["v"]["N"].GetString();
-    }
+    const std::string id(string_at(r, {"dynamodb", "Keys", "id", "S"}).value_or("?"));
+    const std::string version(string_at(r, {"dynamodb", "NewImage", "v", "N"}).value_or("-"));
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();
@@ -86,7 +92,7 @@ std::string record(const std::string& event, const functions::InvocationContext&
     writer.Key("ExpressionAttributeValues");
     writer.StartObject();
     string_attribute(writer, ":s", sequence);
-    string_attribute(writer, ":e", r["eventName"].GetString());
+    string_attribute(writer, ":e", string_at(r, {"eventName"}).value_or(""));
     writer.Key(":b");
     writer.StartObject();
     writer.Key("N");
@@ -109,7 +115,7 @@ std::string record(const std::string& event, const functions::InvocationContext&
   std::string out = R"({"batchItemFailures":[)";
   for (size_t i = 0; i < failed.size(); ++i) {
     if (i > 0) out += ',';
-    out += fmt::format(R"({{"itemIdentifier":"{}"}})", failed[i]);
+    out += fmt::format(R"({{"itemIdentifier":{}}})", json_text(failed[i]));
   }
   return out + "]}";
 }
@@ -120,27 +126,32 @@ std::string window(const std::string& event, const functions::InvocationContext&
                    client::DynamoDb& tables) {
   rapidjson::Document doc;
   doc.Parse(event.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("window")) {
+  const rapidjson::Value* records = member_at(doc, {"Records"});
+  const auto start = string_at(doc, {"window", "start"});
+  const auto end = string_at(doc, {"window", "end"});
+  const rapidjson::Value* final = member_at(doc, {"isFinalInvokeForWindow"});
+  const rapidjson::Value* early = member_at(doc, {"isWindowTerminatedEarly"});
+  if (doc.HasParseError() || records == nullptr || !records->IsArray() || !start || !end ||
+      final == nullptr || !final->IsBool() || early == nullptr || !early->IsBool()) {
     throw functions::HandlerError("BadEvent", "not a tumbling-window event");
   }
   int64_t count = 0, sum = 0;
-  const auto& state = doc["state"];
-  if (state.HasMember("count")) count = state["count"].GetInt64();
-  if (state.HasMember("sum")) sum = state["sum"].GetInt64();
-  for (const auto& r : doc["Records"].GetArray()) {
-    ++count;
-    const auto& ddb = r["dynamodb"];
-    if (ddb.HasMember("NewImage") && ddb["NewImage"].HasMember("v")) {
-      sum += std::stoll(ddb["NewImage"]["v"]["N"].GetString());
-    }
+  if (auto* c = member_at(doc, {"state", "count"}); c != nullptr && c->IsInt64()) {
+    count = c->GetInt64();
   }
-  if (doc["isFinalInvokeForWindow"].GetBool()) {
+  if (auto* s = member_at(doc, {"state", "sum"}); s != nullptr && s->IsInt64()) sum = s->GetInt64();
+  for (const auto& r : records->GetArray()) {
+    ++count;
+    if (auto v = string_at(r, {"dynamodb", "NewImage", "v", "N"}))
+      sum += std::stoll(std::string(*v));
+  }
+  if (final->GetBool()) {
     const std::string table = env(context, "RECORD_TABLE");
-    const std::string request = fmt::format(
-        R"({{"TableName":"{}","Item":{{"id":{{"S":"window#{}"}},"count":{{"N":"{}"}},)"
-        R"("sum":{{"N":"{}"}},"end":{{"S":"{}"}},"terminatedEarly":{{"BOOL":{}}}}}}})",
-        table, doc["window"]["start"].GetString(), count, sum, doc["window"]["end"].GetString(),
-        doc["isWindowTerminatedEarly"].GetBool() ? "true" : "false");
+    const std::string request =
+        fmt::format(R"({{"TableName":{},"Item":{{"id":{{"S":{}}},"count":{{"N":"{}"}},)"
+                    R"("sum":{{"N":"{}"}},"end":{{"S":{}}},"terminatedEarly":{{"BOOL":{}}}}}}})",
+                    json_text(table), json_text("window#" + std::string(*start)), count, sum,
+                    json_text(*end), early->GetBool() ? "true" : "false");
     auto response = tables.call("PutItem", request);
     if (auto* error = std::get_if<api::ApiError>(&response)) {
       throw functions::HandlerError("WriteFailed", error->type + ": " + error->message);

@@ -104,6 +104,23 @@ TEST_F(WordCountTest, AStaleRecordNeverOverwritesTheCountOfNewerContent) {
   EXPECT_NE(item("a").find(R"("wordCount":{"N":"4"})"), std::string::npos) << item("a");
 }
 
+TEST_F(WordCountTest, AMalformedEventIsAFunctionErrorNotACrash) {
+  std::map<std::string, std::string> environment{{"TABLE_NAME", "notes"}};
+  functions::InvocationContext context;
+  context.environment = &environment;
+  const auto& handler = *registry_.find("builtin:notes.word-count");
+  for (const char* event :
+       {R"({"Records":[1]})", R"({"Records":[{}]})",
+        R"({"Records":[{"eventName":5,"dynamodb":[]}]})", R"({"Records":{}})", "[]", "nope"}) {
+    EXPECT_THROW(handler(event, context), functions::HandlerError) << event;
+  }
+  // Records without a NewImage or content are skipped, not failed.
+  EXPECT_EQ(handler(R"({"Records":[{"eventName":"MODIFY","dynamodb":{"SequenceNumber":"1",)"
+                    R"("NewImage":{"id":{"N":"1"}}}}]})",
+                    context),
+            R"({"batchItemFailures":[]})");
+}
+
 TEST_F(WordCountTest, FailedWritesAreReportedPerRecord) {
   const auto result =
       run({record("INSERT", "a", "one", "7"), record("INSERT", "b", "two", "8")}, "no-such-table");

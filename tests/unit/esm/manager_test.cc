@@ -345,6 +345,55 @@ TEST_F(ManagerTest, ChildShardsFollowTheirParents) {
     EXPECT_EQ(seen[i].version, i);
 }
 
+TEST_F(ManagerTest, AShardClosedAfterOtherStreamsWritesStillHandsOverToItsChild) {
+  // Sequence numbers are shared by every stream: a shard closes at the newest one anywhere,
+  // beyond its own last record.
+  const auto source = create_table();
+  create_table("others");
+  create(mapping(source));
+  write("a", 1);
+  ASSERT_TRUE(recorder_.wait_for(1));
+  for (int i = 0; i < 5; ++i)
+    write("o" + std::to_string(i), i, false, "others");
+  ASSERT_TRUE(engine_->roll_over_shards(/*force=*/true).is_ok());
+  ASSERT_TRUE(engine_->roll_over_shards(/*force=*/true).is_ok());  // an empty shard, too
+  write("a", 2);
+  ASSERT_TRUE(recorder_.wait_for(2, 5s));
+  EXPECT_EQ(recorder_.seen()[1].version, 2);
+}
+
+TEST_F(ManagerTest, ConcurrentUpdatesCompose) {
+  const auto source = create_table();
+  auto view = create(mapping(source));
+  std::thread a([&] {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(manager_
+                      ->update(view.config.uuid,
+                               [](MappingConfig& c) {
+                                 c.batch_size += 1;
+                                 return Status::ok();
+                               })
+                      .is_ok());
+    }
+  });
+  std::thread b([&] {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(manager_
+                      ->update(view.config.uuid,
+                               [](MappingConfig& c) {
+                                 c.max_retry_attempts += 1;
+                                 return Status::ok();
+                               })
+                      .is_ok());
+    }
+  });
+  a.join();
+  b.join();
+  auto after = *manager_->get(view.config.uuid);
+  EXPECT_EQ(after.config.batch_size, 120u);
+  EXPECT_EQ(after.config.max_retry_attempts, 19);  // from -1, 20 increments
+}
+
 TEST_F(ManagerTest, ValidationConflictsAndMissingFunctions) {
   const auto source = create_table();
   create(mapping(source));

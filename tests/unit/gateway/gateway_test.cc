@@ -52,6 +52,11 @@ TEST(Routes, PathParametersLiteralsFirstAndGreedy) {
   EXPECT_FALSE(routes.match("GET", "/notes/a/b"));
   EXPECT_EQ(RouteTable::build({{"GET", "/a", "f"}, {"GET", "/a", "g"}}, "s").status().code(),
             Code::kValidation);
+  // An exact method wins over ANY on the same path, whatever the order of declaration.
+  auto any_first =
+      std::move(RouteTable::build({{"ANY", "/x", "any"}, {"GET", "/x", "get"}}, "s")).value();
+  EXPECT_EQ(any_first.match("GET", "/x")->route->function, "get");
+  EXPECT_EQ(any_first.match("POST", "/x")->route->function, "any");
 }
 
 TEST(ProxyEvent, HasApiGatewaysShape) {
@@ -119,6 +124,14 @@ TEST(ProxyResponse, ReadsTheContractAndRefusesMalformedOnes) {
   ASSERT_TRUE(binary.is_ok());
   EXPECT_EQ(binary->body, std::string("\xff\x00\x01", 3));
   EXPECT_TRUE(read_proxy_response(R"({"statusCode":204})").is_ok());
+  // Headers cannot split the response nor replace the server's framing.
+  EXPECT_FALSE(
+      read_proxy_response(R"({"statusCode":200,"headers":{"X":"a\r\nInjected: 1"}})").is_ok());
+  EXPECT_FALSE(read_proxy_response(R"({"statusCode":200,"headers":{"X\nY":"a"}})").is_ok());
+  auto framed = read_proxy_response(
+      R"({"statusCode":200,"headers":{"Content-Length":"99","Connection":"close","X":"1"}})");
+  ASSERT_TRUE(framed.is_ok());
+  EXPECT_EQ(framed->headers, (std::vector<std::pair<std::string, std::string>>{{"X", "1"}}));
   for (const char* bad :
        {"null", "[]", "{}", R"({"statusCode":"200"})", R"({"statusCode":200,"body":{"a":1}})",
         R"({"statusCode":200,"headers":{"a":1}})", R"({"statusCode":99})", "not json"}) {

@@ -257,9 +257,12 @@ TEST_F(StackDeploy, ChangedSettingsAreAppliedAndPrinted) {
   std::string text = kValid;
   text.replace(text.find("batchSize: 100"), 14, "batchSize: 10");
   text.replace(text.find("retryAttempts: 2"), 16, "retryAttempts: 5");
+  text.replace(text.find("tumblingWindow: 0s"), 18, "tumblingWindow: 5s");
   auto changes = deploy_text(text);
   ASSERT_TRUE(changes.is_ok()) << changes.status().to_string();
-  EXPECT_EQ((*changes)[2], "~ mapping audit <- orders: batchSize 100 -> 10; retryAttempts 2 -> 5");
+  EXPECT_EQ((*changes)[2],
+            "~ mapping audit <- orders: batchSize 100 -> 10; retryAttempts 2 -> 5; "
+            "tumblingWindow(ms) 0 -> 5000");
   auto mapping = mappings_->list().at(0);
   EXPECT_EQ(mapping.config.batch_size, 10u);
   EXPECT_EQ(mapping.config.max_retry_attempts, 5);
