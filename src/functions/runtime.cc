@@ -27,10 +27,19 @@ bool valid_name(std::string_view name) {
 struct Deployed;
 struct Call;
 
+// An invocation ready to run on a worker thread.
+struct Task {
+  std::shared_ptr<Deployed> function;
+  std::shared_ptr<Call> call;
+  int64_t started_ms = 0;
+};
+
 struct Runtime::State : std::enable_shared_from_this<Runtime::State> {
   explicit State(RuntimeOptions options) : options_(std::move(options)) {}
   std::string arn(std::string_view name) const;
   void start(const std::shared_ptr<Deployed>& function, std::shared_ptr<Call> call);
+  void run(const Task& task);
+  void worker_loop();
   void finished(const std::shared_ptr<Deployed>& function);
   void timer_loop();
 
@@ -40,10 +49,19 @@ struct Runtime::State : std::enable_shared_from_this<Runtime::State> {
   std::map<std::string, std::shared_ptr<Deployed>, std::less<>> functions_;
   // Deadlines to watch: running calls (timeout) and queued calls (start-by).
   std::multimap<int64_t, std::weak_ptr<Call>> deadlines_;
-  size_t live_threads_ = 0;
+  // Invocations run on worker threads kept warm between invocations: starting a thread per
+  // invocation was a measurable part of a REST request's cost. A worker idle for a minute
+  // exits; a task that finds no idle worker starts a new one, so a runaway handler (which
+  // keeps its worker) never delays others.
+  std::deque<Task> ready_;
+  size_t idle_workers_ = 0;
+  std::condition_variable work_cv_;
+  size_t live_threads_ = 0;  // workers alive, idle or busy
   bool stopping_ = false;
   std::condition_variable threads_cv_;
 };
+
+constexpr auto kWorkerIdleTimeout = std::chrono::seconds(60);
 
 struct Deployed {
   FunctionConfig config;
@@ -79,6 +97,7 @@ Runtime::~Runtime() {
     state_->stopping_ = true;
   }
   state_->timer_cv_.notify_all();
+  state_->work_cv_.notify_all();
   timer_.join();
   // Handlers that return in time finish; a runaway one is left behind, holding the shared
   // state it needs.
@@ -178,32 +197,68 @@ void Runtime::invoke(std::string_view name, std::string event, int64_t max_wait_
 
 void Runtime::State::start(const std::shared_ptr<Deployed>& function, std::shared_ptr<Call> call) {
   const int64_t now = options_.clock->now_ms();
+  bool spawn = false;
   {
     std::lock_guard lock(mu_);
-    ++live_threads_;
     deadlines_.emplace(now + call->timeout_ms, call);
+    ready_.push_back(Task{function, std::move(call), now});
+    // Every ready task needs a worker of its own: an idle one, else a new one.
+    if (ready_.size() > idle_workers_) {
+      ++live_threads_;
+      spawn = true;
+    }
   }
   timer_cv_.notify_all();
-  std::thread([self = shared_from_this(), function, call, now] {
-    InvocationContext context;
-    context.request_id = call->request_id;
-    context.function_name = function->config.name;
-    context.function_arn = function->arn;
-    context.deadline_ms = now + call->timeout_ms;
-    context.environment = &function->config.environment;
-    context.clock = self->options_.clock;
-    function->function->invoke(std::move(call->event), context, [call](InvokeResult result) {
-      call->complete(InvokeOutcome(std::move(result)));
-    });
-    self->finished(function);
-  }).detach();
+  if (spawn) {
+    std::thread([self = shared_from_this()] { self->worker_loop(); }).detach();
+  } else {
+    work_cv_.notify_one();
+  }
+}
+
+void Runtime::State::worker_loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (ready_.empty()) {
+      if (stopping_) break;
+      ++idle_workers_;
+      const bool woken = work_cv_.wait_for(lock, kWorkerIdleTimeout,
+                                           [this] { return !ready_.empty() || stopping_; });
+      --idle_workers_;
+      if (!woken) break;  // idle too long
+      continue;
+    }
+    Task task = std::move(ready_.front());
+    ready_.pop_front();
+    lock.unlock();
+    run(task);
+    lock.lock();
+  }
+  --live_threads_;
+  lock.unlock();
+  threads_cv_.notify_all();
+}
+
+void Runtime::State::run(const Task& task) {
+  const auto& function = task.function;
+  const auto& call = task.call;
+  InvocationContext context;
+  context.request_id = call->request_id;
+  context.function_name = function->config.name;
+  context.function_arn = function->arn;
+  context.deadline_ms = task.started_ms + call->timeout_ms;
+  context.environment = &function->config.environment;
+  context.clock = options_.clock;
+  function->function->invoke(std::move(call->event), context, [call](InvokeResult result) {
+    call->complete(InvokeOutcome(std::move(result)));
+  });
+  finished(function);
 }
 
 void Runtime::State::finished(const std::shared_ptr<Deployed>& function) {
   std::shared_ptr<Call> next;
   {
     std::lock_guard lock(mu_);
-    --live_threads_;
     // Hand the slot to the oldest waiter that has not given up.
     while (!function->queue.empty() && !next) {
       next = std::move(function->queue.front());

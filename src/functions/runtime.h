@@ -8,8 +8,9 @@
 // - Timeout: an invocation past the function's timeout completes with Lambda's timeout error
 //   (errorType "Sandbox.Timedout"). A built-in handler cannot be killed, so its thread keeps its
 //   concurrency slot until it really returns: the limit stays honest.
-// Each invocation runs on a thread of its own: handlers may block (on the DynamoDB client, or
-// on a runaway loop) without stalling the server's threads.
+// Each invocation runs on a worker thread of its own (workers are kept warm between
+// invocations): handlers may block (on the DynamoDB client, or on a runaway loop) without
+// stalling the server's threads or each other.
 #pragma once
 
 #include <condition_variable>
