@@ -253,9 +253,9 @@ int main(int argc, char** argv) {
         uint64_t from = 0;
         for (;;) {
           auto page = bench.engine->read_shard(stream.id, shard.index, from, 1000);
-          if (!page.is_ok() || page->empty()) break;
-          read += page->size();
-          from = page->back().sequence + 1;
+          if (!page.is_ok() || page->records.empty()) break;
+          read += page->records.size();
+          from = page->records.back().sequence + 1;
         }
       }
       const double s = std::chrono::duration<double>(Steady::now() - start).count();

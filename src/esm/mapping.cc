@@ -187,9 +187,9 @@ void Mapping::poll(storage::ShardInfo shard) {
       generation = generation_;
     }
     if (stopping) return finish(false);  // finish() takes the lock itself
-    auto records = deps_.source.read(target_.stream_id, shard.index, position, batch_size);
-    if (!records.is_ok()) {
-      if (records.status().code() == Code::kTrimmed) {
+    auto read = deps_.source.read(target_.stream_id, shard.index, position, batch_size);
+    if (!read.is_ok()) {
+      if (read.status().code() == Code::kTrimmed) {
         // Records expired unread (retention): continue from the oldest one left.
         auto stream = deps_.source.describe(target_.stream_id);
         if (stream.is_ok() && shard.index < stream->shards.size()) {
@@ -197,30 +197,17 @@ void Mapping::poll(storage::ShardInfo shard) {
           continue;
         }
       }
-      if (records.status().code() == Code::kNotFound) return finish(true);
+      if (read.status().code() == Code::kNotFound) return finish(true);
       if (!pause.wait_ms(kTickMs)) return finish(false);
       continue;
     }
-    if (records->empty()) {
-      // A shard closes without a commit to announce it: look again at each tick.
-      auto stream = deps_.source.describe(target_.stream_id);
-      if (!stream.is_ok()) return finish(true);
-      if (shard.index < stream->shards.size()) shard = stream->shards[shard.index];
-      // A closed shard takes no more records, but its ending sequence number is the newest
-      // one anywhere when it closed (sequence numbers are shared by every shard and stream),
-      // so its last record may be well before it. Read again now that it is known closed:
-      // nothing found means nothing is left.
-      bool ended = false;
-      if (shard.ending_sequence) {
-        auto rest = deps_.source.read(target_.stream_id, shard.index, position, 1);
-        ended = rest.is_ok() && rest->empty();
-        if (rest.is_ok() && !rest->empty()) continue;
-      }
+    if (read->records.empty()) {
       // A window ends with its time, or with its shard (reference §2.8 rule 4).
-      if ((ended && tumbling.window) || window_due()) {
+      if ((read->end_of_shard && tumbling.window) || window_due()) {
         if (!close_window(shard, tumbling, position, false)) return finish(false);
       }
-      if (ended) return finish(true);
+      if (read->end_of_shard) return finish(true);
+      // A shard closes without a commit to announce it: the tick reads again.
       int64_t wait_ms = kTickMs;
       if (tumbling.window) {
         wait_ms = std::clamp<int64_t>(
@@ -229,11 +216,12 @@ void Mapping::poll(storage::ShardInfo shard) {
       if (!wait_for_commit(generation, wait_ms)) return finish(false);
       continue;
     }
-    if (config_.max_batching_window_ms > 0 && records->size() < batch_size) {
+    if (config_.max_batching_window_ms > 0 && read->records.size() < batch_size &&
+        !read->end_of_shard) {
       // Gather until the batch is full or the window ends (reference §2.4 rule 2).
       const auto deadline = std::chrono::steady_clock::now() +
                             std::chrono::milliseconds(config_.max_batching_window_ms);
-      while (records->size() < batch_size) {
+      while (read->records.size() < batch_size && !read->end_of_shard) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                               deadline - std::chrono::steady_clock::now())
                               .count();
@@ -243,41 +231,42 @@ void Mapping::poll(storage::ShardInfo shard) {
           generation = generation_;
         }
         auto more = deps_.source.read(target_.stream_id, shard.index, position, batch_size);
-        if (more.is_ok() && more->size() > records->size()) {
-          records = std::move(more);
+        if (more.is_ok() && (more->records.size() > read->records.size() || more->end_of_shard)) {
+          read = std::move(more);
           continue;
         }
         if (!wait_for_commit(generation, left)) return finish(false);
       }
     }
+    std::vector<storage::StreamRecord>& records = read->records;
 
     bool window_full = false;
     if (windowed) {
       // Only the current window's records go into this batch (by creation time).
       if (!tumbling.window) {
-        tumbling.window = window_of(records->front().creation_ms, config_.tumbling_window_ms);
+        tumbling.window = window_of(records.front().creation_ms, config_.tumbling_window_ms);
       }
       size_t in_window = 0;
-      while (in_window < records->size() &&
-             (*records)[in_window].creation_ms < tumbling.window->end_ms) {
+      while (in_window < records.size() &&
+             records[in_window].creation_ms < tumbling.window->end_ms) {
         ++in_window;
       }
       if (in_window == 0) {
         if (!close_window(shard, tumbling, position, false)) return finish(false);
         continue;
       }
-      window_full = in_window < records->size();
-      records->resize(in_window);
+      window_full = in_window < records.size();
+      records.resize(in_window);
     }
 
     // Lambda's IteratorAge: the batch's read time minus its last record's write time.
-    metrics_->iterator_age_ms.store(deps_.clock.now_ms() - records->back().creation_ms,
+    metrics_->iterator_age_ms.store(deps_.clock.now_ms() - records.back().creation_ms,
                                     std::memory_order_relaxed);
     std::vector<Delivery> deliveries;
-    deliveries.reserve(records->size());
+    deliveries.reserve(records.size());
     size_t event_bytes = kEventOverheadBytes;
     uint64_t next = position;
-    for (const auto& record : *records) {
+    for (const auto& record : records) {
       rapidjson::StringBuffer buffer;
       model::JsonWriter writer(buffer);
       streams::write_stream_record(writer, record, target_.view_type, deps_.region,

@@ -120,10 +120,11 @@ class Engine {
   // ---- streams ----
   std::vector<StreamInfo> list_streams() const;  // ascending id, enabled and disabled
   Result<StreamInfo> describe_stream(uint32_t stream_id) const;
-  // Up to `limit` records of one shard with sequence >= `from_sequence`, in order.
-  // kTrimmed when `from_sequence` is below the shard's trim horizon.
-  Result<std::vector<StreamRecord>> read_shard(uint32_t stream_id, uint32_t shard_index,
-                                               uint64_t from_sequence, size_t limit) const;
+  // Up to `limit` records of one shard with sequence >= `from_sequence`, in order, and
+  // whether they are the last of a closed shard. kTrimmed when `from_sequence` is below the
+  // shard's trim horizon.
+  Result<ShardRead> read_shard(uint32_t stream_id, uint32_t shard_index, uint64_t from_sequence,
+                               size_t limit) const;
   // The last sequence number issued (0 before the first record).
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
   // Deletes records older than the retention period; returns how many were deleted.

@@ -26,8 +26,11 @@ Result<StreamInfo> Engine::describe_stream(uint32_t stream_id) const {
   return it->second;
 }
 
-Result<std::vector<StreamRecord>> Engine::read_shard(uint32_t stream_id, uint32_t shard_index,
-                                                     uint64_t from_sequence, size_t limit) const {
+Result<ShardRead> Engine::read_shard(uint32_t stream_id, uint32_t shard_index,
+                                     uint64_t from_sequence, size_t limit) const {
+  // Closed before the snapshot is taken: a shard closes only after the pipeline drained, so
+  // every record it will ever hold is already in the snapshot.
+  bool closed = false;
   {
     std::shared_lock lock(catalog_mu_);
     auto it = streams_by_id_.find(stream_id);
@@ -39,8 +42,10 @@ Result<std::vector<StreamRecord>> Engine::read_shard(uint32_t stream_id, uint32_
           "The operation attempted to read past the oldest stream record in "
           "a shard.");
     }
+    closed = it->second.shards[shard_index].closed();
   }
-  std::vector<StreamRecord> records;
+  ShardRead read;
+  std::vector<StreamRecord>& records = read.records;
   const std::string lower = stream_record_key(stream_id, shard_index, from_sequence);
   const std::string upper = prefix_successor(shard_prefix(stream_id, shard_index));
   const Snapshot snapshot = durable_snapshot();  // a record is readable once it is durable
@@ -56,7 +61,8 @@ Result<std::vector<StreamRecord>> Engine::read_shard(uint32_t stream_id, uint32_
     records.push_back(std::move(record));
   }
   EDDY_RETURN_IF_ERROR(from_rocksdb(it->status()));
-  return records;
+  read.end_of_shard = closed && !it->Valid();
+  return read;
 }
 
 Result<uint64_t> Engine::trim_streams() {

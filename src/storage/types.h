@@ -111,6 +111,15 @@ struct StreamRecord : StreamRecordHeader {
   std::optional<model::Item> new_image;
 };
 
+// What one read of a shard returns.
+struct ShardRead {
+  std::vector<StreamRecord> records;
+  // The shard is closed and no record follows these: a reader is done with it. (A closed
+  // shard's ending sequence number is the newest one anywhere when it closed, so a reader
+  // cannot tell the end from sequence numbers alone.)
+  bool end_of_shard = false;
+};
+
 // ---- writes ----
 
 // One version of an item, shared rather than copied between the writer's overlays, results

@@ -167,7 +167,7 @@ TEST_F(CrashTest, AcknowledgedWritesAndTheirRecordsSurviveKill9) {
     for (const auto& shard : stream.shards) {
       auto records = engine->read_shard(stream.id, shard.index, 0, SIZE_MAX);
       ASSERT_TRUE(records.is_ok());
-      for (auto& record : *records) {
+      for (auto& record : records->records) {
         ++record_count;
         actual_records[record.keys.at("id").as<std::string>()].push_back(std::move(record));
       }

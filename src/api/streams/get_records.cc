@@ -43,9 +43,8 @@ Result<std::string> run(const Json& request, Context& context) {
         "Requested resource not found: the iterator's stream or shard no "
         "longer exists");
   }
-  const storage::ShardInfo& shard = stream->shards[position.shard_index];
   EDDY_ASSIGN_OR_RETURN(
-      auto records,
+      auto read,
       context.engine.read_shard(position.stream_id, position.shard_index, position.next_sequence,
                                 static_cast<size_t>(limit.value_or(kMaxLimit))));
 
@@ -55,14 +54,16 @@ Result<std::string> run(const Json& request, Context& context) {
   writer.Key("Records");
   writer.StartArray();
   uint64_t next = position.next_sequence;
-  for (const auto& record : records) {
+  size_t written = 0;
+  for (const auto& record : read.records) {
     // 1 MB at most, but always at least one record, so a consumer always moves on.
-    if (buffer.GetSize() > kMaxResponseBytes && next != position.next_sequence) break;
+    if (buffer.GetSize() > kMaxResponseBytes && written > 0) break;
     eddy::streams::write_stream_record(writer, record, stream->view_type, context.settings.region);
     next = record.sequence + 1;
+    ++written;
   }
   writer.EndArray();
-  const bool shard_done = shard.ending_sequence && next > *shard.ending_sequence;
+  const bool shard_done = read.end_of_shard && written == read.records.size();
   if (!shard_done) {
     IteratorPosition following = position;
     following.next_sequence = next;

@@ -289,6 +289,46 @@ TEST_F(StreamsTest, RolloverClosesShardsAndConsumersFollowingLineageReadInOrder)
   EXPECT_EQ(*engine_->roll_over_shards(), 0u);
 }
 
+TEST_F(StreamsTest, AClosedShardEndsAfterItsLastRecordWhateverOtherStreamsWrote) {
+  // Sequence numbers are shared by every stream: a shard closes at the newest one anywhere,
+  // beyond its own last record. Its end must still show (no NextShardIterator).
+  const std::string arn = create_table("NEW_IMAGE");
+  db("CreateTable",
+     R"({"TableName":"others","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],)"
+     R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],)"
+     R"("BillingMode":"PAY_PER_REQUEST",)"
+     R"("StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}})");
+  db("PutItem", R"({"TableName":"notes","Item":{"id":{"S":"x"}}})");
+  db("PutItem", R"({"TableName":"others","Item":{"id":{"S":"y"}}})");
+  clock_.advance_ms(10);
+  ASSERT_TRUE(engine_->roll_over_shards(/*force=*/true).is_ok());
+  clock_.advance_ms(10);
+  ASSERT_TRUE(engine_->roll_over_shards(/*force=*/true).is_ok());  // the middle shard: empty
+  auto described = streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}");
+  const auto& shards = described.json["StreamDescription"]["Shards"];
+  ASSERT_EQ(shards.Size(), 3u);
+
+  auto first = streams("GetRecords",
+                       R"({"ShardIterator":")" +
+                           iterator(arn, shards[0]["ShardId"].GetString(), "TRIM_HORIZON") + "\"}");
+  ASSERT_TRUE(first.ok) << first.body;
+  EXPECT_EQ(first.json["Records"].Size(), 1u);
+  EXPECT_FALSE(first.json.HasMember("NextShardIterator")) << first.body;
+
+  auto empty = streams("GetRecords",
+                       R"({"ShardIterator":")" +
+                           iterator(arn, shards[1]["ShardId"].GetString(), "TRIM_HORIZON") + "\"}");
+  ASSERT_TRUE(empty.ok) << empty.body;
+  EXPECT_EQ(empty.json["Records"].Size(), 0u);
+  EXPECT_FALSE(empty.json.HasMember("NextShardIterator")) << empty.body;
+
+  // The open child goes on.
+  auto open = streams("GetRecords",
+                      R"({"ShardIterator":")" +
+                          iterator(arn, shards[2]["ShardId"].GetString(), "TRIM_HORIZON") + "\"}");
+  EXPECT_TRUE(open.json.HasMember("NextShardIterator"));
+}
+
 TEST_F(StreamsTest, ADisabledStreamExpiresWithItsRecords) {
   const std::string arn = create_table("NEW_IMAGE");
   db("PutItem", R"({"TableName":"notes","Item":{"id":{"S":"a"}}})");

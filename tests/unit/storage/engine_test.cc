@@ -48,7 +48,7 @@ class EngineTest : public ::testing::Test {
     for (const auto& shard : stream->shards) {
       auto records = engine_->read_shard(stream->id, shard.index, shard.trim_horizon, 100000);
       EXPECT_TRUE(records.is_ok()) << records.status().to_string();
-      out.insert(out.end(), records->begin(), records->end());
+      out.insert(out.end(), records->records.begin(), records->records.end());
     }
     return out;
   }
@@ -359,7 +359,7 @@ TEST_F(EngineTest, SequenceNumbersIncreaseAndItemsKeepTheirShard) {
     EXPECT_TRUE(shard.shard_id.starts_with("shardId-"));
     EXPECT_EQ(shard.shard_id.size(), 37u);
     shard_ids.insert(shard.shard_id);
-    auto records = std::move(engine->read_shard(stream.id, shard.index, 0, 1000)).value();
+    auto records = std::move(engine->read_shard(stream.id, shard.index, 0, 1000)).value().records;
     total += records.size();
     for (size_t i = 1; i < records.size(); ++i) {
       EXPECT_LT(records[i - 1].sequence, records[i].sequence);
@@ -370,11 +370,12 @@ TEST_F(EngineTest, SequenceNumbersIncreaseAndItemsKeepTheirShard) {
     }
     // Reading from a position returns records at or after it.
     if (records.size() > 2) {
-      auto tail =
-          std::move(engine->read_shard(stream.id, shard.index, records[2].sequence, 1000)).value();
+      auto tail = std::move(engine->read_shard(stream.id, shard.index, records[2].sequence, 1000))
+                      .value()
+                      .records;
       ASSERT_EQ(tail.size(), records.size() - 2);
       EXPECT_EQ(tail[0].sequence, records[2].sequence);
-      auto limited = std::move(engine->read_shard(stream.id, shard.index, 0, 2)).value();
+      auto limited = std::move(engine->read_shard(stream.id, shard.index, 0, 2)).value().records;
       EXPECT_EQ(limited.size(), 2u);
     }
   }
@@ -409,7 +410,7 @@ TEST_F(EngineTest, RetentionTrimsOldRecordsWithAFakeClock) {
   reopen();
   EXPECT_EQ(engine_->read_shard(stream_id, 0, 0, 10).status().code(), Code::kTrimmed);
   auto from_horizon = engine_->describe_stream(stream_id)->shards[0].trim_horizon;
-  EXPECT_EQ(engine_->read_shard(stream_id, 0, from_horizon, 10)->size(), 5u);
+  EXPECT_EQ(engine_->read_shard(stream_id, 0, from_horizon, 10)->records.size(), 5u);
   EXPECT_EQ(*engine_->trim_streams(), 0u);
 }
 
@@ -435,8 +436,8 @@ TEST_F(EngineTest, StreamDisableEnableMakesANewStream) {
   EXPECT_EQ(old_stream.status, StreamStatus::kDisabled);
   EXPECT_TRUE(old_stream.shards[0].closed());
   EXPECT_NE(old_stream.label, new_stream.label);
-  EXPECT_EQ(engine_->read_shard(first, 0, 0, 10)->size(), 1u);  // still readable
-  auto records = std::move(engine_->read_shard(new_stream.id, 0, 0, 10)).value();
+  EXPECT_EQ(engine_->read_shard(first, 0, 0, 10)->records.size(), 1u);  // still readable
+  auto records = std::move(engine_->read_shard(new_stream.id, 0, 0, 10)).value().records;
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].keys, key("c"));
   EXPECT_EQ(engine_->list_streams().size(), 2u);
