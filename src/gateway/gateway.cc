@@ -1,7 +1,6 @@
 #include "gateway/gateway.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -9,7 +8,9 @@
 #include <ctime>
 #include <map>
 
+#include "common/base64.h"
 #include "common/random.h"
+#include "common/url.h"
 
 namespace eddy::gateway {
 
@@ -19,30 +20,6 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void text(Writer& writer, std::string_view value) {
   writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX escapes, and '+' as a space in query strings (form encoding, as API Gateway decodes).
-std::string decode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else if (plus_is_space && in[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
 }
 
 // "20/Feb/2018:22:48:57 +0000", API Gateway's requestTime.
@@ -84,15 +61,6 @@ void write_maps(Writer& writer, const char* single, const char* multi,
     }
     writer.EndObject();
   }
-}
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 // Whether the body can travel as a JSON string (else it goes base64-encoded).
@@ -145,18 +113,7 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
       headers[std::string(name)].emplace_back(value);
   }
   const size_t question = request.target.find('?');
-  if (question != std::string_view::npos) {
-    std::string_view rest = request.target.substr(question + 1);
-    while (!rest.empty()) {
-      const size_t amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      if (pair.empty()) continue;
-      const size_t eq = pair.find('=');
-      query[decode(pair.substr(0, eq), true)].push_back(
-          eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1), true));
-    }
-  }
+  if (question != std::string_view::npos) query = parse_query(request.target.substr(question + 1));
   auto header = [&](std::string_view lower) -> std::string_view {
     if (request.headers == nullptr) return {};
     for (const auto& [name, value] : *request.headers) {
@@ -187,7 +144,7 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
     writer.StartObject();
     for (const auto& [name, value] : match.path_parameters) {
       text(writer, name);
-      text(writer, decode(value, false));
+      text(writer, percent_decode(value));
     }
     writer.EndObject();
   }
@@ -245,7 +202,7 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
     writer.Bool(false);
   } else {
     // Binary bodies travel base64-encoded (reference §4 rule 4).
-    text(writer, base64(*body));
+    text(writer, base64_encode(*body));
     writer.Key("isBase64Encoded");
     writer.Bool(true);
   }
@@ -308,17 +265,9 @@ Result<HttpResponse> read_proxy_response(std::string_view result) {
     response.body.assign(it->value.GetString(), it->value.GetStringLength());
     auto base64 = doc.FindMember("isBase64Encoded");
     if (base64 != doc.MemberEnd() && base64->value.IsBool() && base64->value.GetBool()) {
-      std::string decoded(3 * (response.body.size() / 4) + 3, '\0');
-      const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                    reinterpret_cast<const unsigned char*>(response.body.data()),
-                                    static_cast<int>(response.body.size()));
-      if (n < 0) return malformed();
-      size_t size = static_cast<size_t>(n);
-      // EVP_DecodeBlock counts the padding as bytes.
-      if (!response.body.empty() && response.body.back() == '=') --size;
-      if (response.body.size() > 1 && response.body[response.body.size() - 2] == '=') --size;
-      decoded.resize(size);
-      response.body = std::move(decoded);
+      auto decoded = base64_decode(response.body);
+      if (!decoded) return malformed();
+      response.body = std::move(*decoded);
     }
   }
   return response;

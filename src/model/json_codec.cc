@@ -31,7 +31,6 @@
 //                (nested attribute depth: 32).
 #include "model/json_codec.h"
 
-#include <openssl/evp.h>
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
@@ -42,6 +41,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/base64.h"
 
 namespace eddy::model {
 namespace {
@@ -294,39 +295,14 @@ std::optional<std::string> blob_error(const Value& json) {
   return kWireNotBase64String;
 }
 
-// Decodes base64 that base64_error() accepted.
-std::string base64_decode(std::string_view text) {
-  std::string bytes;
-  if (text.empty()) return bytes;
-  bytes.resize(text.size() / 4 * 3);
-  // EVP_DecodeBlock takes an int length: feed it whole quanta in chunks well below INT_MAX.
-  constexpr size_t kChunk = size_t{4} << 28;
-  size_t written = 0;
-  for (size_t at = 0; at < text.size(); at += kChunk) {
-    const size_t n = std::min(kChunk, text.size() - at);
-    const int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data() + written),
-                                        reinterpret_cast<const unsigned char*>(text.data() + at),
-                                        static_cast<int>(n));
-    // Cannot fail on validated input; an empty result makes any such bug visible in tests.
-    if (decoded < 0) return {};
-    written += static_cast<size_t>(decoded);
-  }
-  // EVP_DecodeBlock's quirk: it decodes the padding too, as zero bytes, and counts them.
-  bytes.resize(written - base64_padding(text));
-  return bytes;
+// Decodes base64 that base64_error() accepted (an empty result would make a bug visible).
+std::string decode_blob(std::string_view text) {
+  return eddy::base64_decode(text).value_or(std::string());
 }
 
 void write_base64(std::string_view bytes, JsonWriter& writer) {
-  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  constexpr size_t kChunk = size_t{3} << 28;  // whole 3-byte groups, well below INT_MAX
-  size_t written = 0;
-  for (size_t at = 0; at < bytes.size(); at += kChunk) {
-    const size_t n = std::min(kChunk, bytes.size() - at);
-    written += static_cast<size_t>(EVP_EncodeBlock(
-        reinterpret_cast<unsigned char*>(text.data() + written),
-        reinterpret_cast<const unsigned char*>(bytes.data() + at), static_cast<int>(n)));
-  }
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(written));
+  const std::string text = base64_encode(bytes);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 // --- Whole-document wire check (error path only, see settle()) ---
@@ -459,7 +435,7 @@ bool Decoder::map(const Value& json, int depth, Map& out) {
 // `json` is not null: callers handle absent members first.
 bool Decoder::blob(const Value& json, std::string& out) {
   if (auto error = blob_error(json)) return fail_wire(std::move(*error));
-  out = base64_decode(view(json));
+  out = decode_blob(view(json));
   return true;
 }
 

@@ -2,49 +2,11 @@
 #include <fmt/format.h>
 
 #include "api/lambda/lambda_common.h"
+#include "common/url.h"
 
 namespace eddy::api::lambda {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX escapes (SDKs escape ':' in a function ARN); a malformed escape stays as written.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_query(std::string_view query) {
-  std::map<std::string, std::string> params;
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    params[percent_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
-  }
-  return params;
-}
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -125,7 +87,10 @@ bool handle(std::string_view method, std::string_view target, std::string_view i
                                fmt::format("Unknown operation: {} {}", method, path), 404)));
     return true;
   }
-  Request request{method, {}, parse_query(query), invocation_type, body};
+  // Lambda's query parameters are single-valued: the last one given wins.
+  Request request{method, {}, {}, invocation_type, body};
+  for (auto& [name, values] : parse_query(query))
+    request.query[name] = std::move(values.back());
   for (size_t i = 1; i < parts.size(); ++i) {
     if (i == 2 && parts[0] == "functions") break;  // "invocations"
     request.path_params.push_back(percent_decode(parts[i]));

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/base64.h"
 #include "streams/record_json.h"
 
 namespace eddy::api::streams {
@@ -72,24 +73,16 @@ std::string encode_iterator(const Context& context, const IteratorPosition& posi
   put_be(payload, position.next_sequence, 8);
   put_be(payload, static_cast<uint64_t>(position.issued_ms), 8);
   payload += mac(context, payload);
-  std::string text(4 * ((payload.size() + 2) / 3), '\0');
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
-                  reinterpret_cast<const unsigned char*>(payload.data()),
-                  static_cast<int>(payload.size()));
-  return text;
+  return base64_encode(payload);
 }
 
 Result<IteratorPosition> decode_iterator(const Context& context, std::string_view text) {
   const Status invalid = Status::validation("Invalid ShardIterator");
   constexpr size_t kEncodedBytes = 4 * ((kPayloadBytes + kMacBytes + 2) / 3);
   if (text.size() != kEncodedBytes) return invalid;
-  std::string bytes(3 * (text.size() / 4), '\0');
-  if (EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                      reinterpret_cast<const unsigned char*>(text.data()),
-                      static_cast<int>(text.size())) < 0) {
-    return invalid;
-  }
-  bytes.resize(kPayloadBytes + kMacBytes);  // drop the padding's zero bytes
+  auto decoded = base64_decode(text);
+  if (!decoded || decoded->size() != kPayloadBytes + kMacBytes) return invalid;
+  const std::string& bytes = *decoded;
   const std::string_view payload = std::string_view(bytes).substr(0, kPayloadBytes);
   const std::string expected = mac(context, payload);
   if (static_cast<unsigned char>(payload[0]) != kIteratorVersion ||

@@ -2,7 +2,6 @@
 // list-notes is, paged: ?limit= (1-1000, default 100); when more remain, the X-Next-Token
 // header carries an opaque token (the scan position, base64url) to pass back as ?next=.
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -12,6 +11,7 @@
 #include "apps/notes/handlers.h"
 #include "apps/notes/notes.h"
 #include "apps/notes/proxy.h"
+#include "common/base64.h"
 
 namespace eddy::apps::notes {
 
@@ -19,36 +19,6 @@ namespace {
 
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
-
-std::string base64url(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  while (!out.empty() && out.back() == '=')
-    out.pop_back();
-  for (char& c : out)
-    c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return out;
-}
-
-std::optional<std::string> from_base64url(std::string text) {
-  for (char& c : text)
-    c = c == '-' ? '+' : c == '_' ? '/' : c;
-  while (text.size() % 4 != 0)
-    text += '=';
-  std::string out(3 * (text.size() / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  size_t size = static_cast<size_t>(n);
-  if (!text.empty() && text.back() == '=') --size;
-  if (text.size() > 1 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  return out;
-}
 
 }  // namespace
 
@@ -68,7 +38,7 @@ std::string list_notes(const std::string& event, const functions::InvocationCont
   std::string start;
   if (auto it = request.query.find("next"); it != request.query.end()) {
     // The token is the scan position, {"id":{"S":...}}: checked before use.
-    auto decoded = from_base64url(it->second);
+    auto decoded = base64url_decode(it->second);
     rapidjson::Document key;
     if (decoded) key.Parse(decoded->c_str(), decoded->size());
     if (!decoded || key.HasParseError() || !key.IsObject() || key.MemberCount() != 1 ||
@@ -95,7 +65,8 @@ std::string list_notes(const std::string& event, const functions::InvocationCont
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     page["LastEvaluatedKey"].Accept(writer);
-    headers["X-Next-Token"] = base64url(std::string_view(buffer.GetString(), buffer.GetSize()));
+    headers["X-Next-Token"] =
+        base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
   }
   return proxy_response(200, body, headers);
 }

@@ -1,10 +1,10 @@
 #include "apps/notes/proxy.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/base64.h"
 #include "functions/builtin.h"
 
 namespace eddy::apps::notes {
@@ -86,17 +86,8 @@ ProxyRequest read_proxy_event(const std::string& event) {
     request.body.assign(body->value.GetString(), body->value.GetStringLength());
     auto encoded = doc.FindMember("isBase64Encoded");
     if (encoded != doc.MemberEnd() && encoded->value.IsBool() && encoded->value.GetBool()) {
-      std::string decoded(3 * (request.body.size() / 4) + 3, '\0');
-      const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                    reinterpret_cast<const unsigned char*>(request.body.data()),
-                                    static_cast<int>(request.body.size()));
-      if (n >= 0) {
-        size_t size = static_cast<size_t>(n);
-        if (!request.body.empty() && request.body.back() == '=') --size;
-        if (request.body.size() > 1 && request.body[request.body.size() - 2] == '=') --size;
-        decoded.resize(size);
-        request.body = std::move(decoded);
-      }
+      // A body that is not base64 after all is passed on as it is, and fails validation.
+      if (auto decoded = base64_decode(request.body)) request.body = std::move(*decoded);
     }
   }
   request.path_parameters = string_map(doc, "pathParameters");
