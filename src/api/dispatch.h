@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/api_error.h"
 #include "api/json.h"
@@ -17,6 +18,15 @@ auto find_in(const Table& table, std::string_view name) -> decltype(table[0].sec
     if (operation_name == name) return operation;
   }
   return nullptr;
+}
+
+// The names in a protocol's table, in table order (for per-operation metrics).
+template <typename Table>
+std::vector<std::string_view> names_in(const Table& table) {
+  std::vector<std::string_view> names;
+  for (const auto& [operation_name, operation] : table)
+    names.push_back(operation_name);
+  return names;
 }
 
 // `find` maps an operation name to its function (nullptr when unknown); `reply` is called

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "model/json_codec.h"
 
 namespace eddy::api {
 
@@ -50,11 +51,7 @@ Result<std::optional<std::vector<std::pair<std::string, std::string>>>> get_stri
 Status expect_object(const Json& value, std::string_view what);
 Status expect_string(const Json& value, std::string_view what);
 
-inline void write_string(JsonWriter& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-inline void write_key(JsonWriter& writer, std::string_view text) {
-  writer.Key(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
+using model::write_key;
+using model::write_string;
 
 }  // namespace eddy::api

@@ -1,4 +1,5 @@
 #include "esm/destination.h"
+#include "model/json_codec.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -100,7 +101,7 @@ void write_attribute(const rapidjson::Value& value, Writer& writer) {
     std::string number = value.IsInt64()    ? std::to_string(value.GetInt64())
                          : value.IsUint64() ? std::to_string(value.GetUint64())
                                             : fmt::format("{}", value.GetDouble());
-    writer.String(number.data(), static_cast<rapidjson::SizeType>(number.size()));
+    model::write_string(writer, number);
   } else if (value.IsBool()) {
     writer.Key("BOOL");
     writer.Bool(value.GetBool());
@@ -142,7 +143,7 @@ class TableDestination final : public FailureDestination {
     Writer writer(buffer);
     writer.StartObject();
     writer.Key("TableName");
-    writer.String(table_.data(), static_cast<rapidjson::SizeType>(table_.size()));
+    model::write_string(writer, table_);
     writer.Key("Item");
     writer.StartObject();
     for (const auto& member : record.GetObject()) {
@@ -153,13 +154,13 @@ class TableDestination final : public FailureDestination {
     writer.Key("id");
     writer.StartObject();
     writer.Key("S");
-    writer.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    model::write_string(writer, id);
     writer.EndObject();
     const std::string written_at = format_iso8601_ms(clock_.now_ms());
     writer.Key("writtenAt");
     writer.StartObject();
     writer.Key("S");
-    writer.String(written_at.data(), static_cast<rapidjson::SizeType>(written_at.size()));
+    model::write_string(writer, written_at);
     writer.EndObject();
     writer.EndObject();
     writer.EndObject();

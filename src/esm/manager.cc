@@ -23,6 +23,14 @@ std::string table_of_stream_arn(std::string_view arn) {
   return std::string(arn.substr(begin + 7, end - begin - 7));
 }
 
+// Lambda's answer for a UUID that names no mapping.
+Status mapping_not_found() {
+  return Status::not_found(
+      fmt::format("The resource you requested does not exist. (Service: Lambda, Status Code: "
+                  "404, Request ID: {})",
+                  uuid_v4()));
+}
+
 }  // namespace
 
 struct MappingManager::Entry {
@@ -210,10 +218,7 @@ Result<MappingView> MappingManager::get(std::string_view uuid) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(uuid);
   if (it == entries_.end() || it->second->deleted) {
-    return Status::not_found(
-        fmt::format("The resource you requested does not exist. (Service: Lambda, Status "
-                    "Code: 404, Request ID: {})",
-                    uuid_v4()));
+    return mapping_not_found();
   }
   return view(*it->second);
 }
@@ -230,10 +235,7 @@ Result<MappingView> MappingManager::update(std::string_view uuid,
       std::lock_guard lock(mu_);
       auto it = entries_.find(uuid);
       if (it == entries_.end() || it->second->deleted) {
-        return Status::not_found(
-            fmt::format("The resource you requested does not exist. (Service: Lambda, Status "
-                        "Code: 404, Request ID: {})",
-                        uuid_v4()));
+        return mapping_not_found();
       }
       config = it->second->config;
       version = it->second->version;
@@ -243,7 +245,7 @@ Result<MappingView> MappingManager::update(std::string_view uuid,
     EDDY_RETURN_IF_ERROR(check(config, nullptr));
     std::unique_lock lock(mu_);
     auto it = entries_.find(uuid);
-    if (it == entries_.end() || it->second->deleted) return Status::not_found("Mapping deleted");
+    if (it == entries_.end() || it->second->deleted) return mapping_not_found();
     Entry& entry = *it->second;
     if (entry.version != version) continue;
     if (config.event_source_arn != old_source) {
@@ -266,10 +268,7 @@ Result<MappingView> MappingManager::remove(std::string_view uuid) {
   std::unique_lock lock(mu_);
   auto it = entries_.find(uuid);
   if (it == entries_.end() || it->second->deleted) {
-    return Status::not_found(
-        fmt::format("The resource you requested does not exist. (Service: Lambda, Status "
-                    "Code: 404, Request ID: {})",
-                    uuid_v4()));
+    return mapping_not_found();
   }
   Entry& entry = *it->second;
   EDDY_RETURN_IF_ERROR(engine_.write_state({{mapping_key(entry.config.uuid), std::nullopt}}));

@@ -1,4 +1,5 @@
 #include "esm/mapping_config.h"
+#include "model/json_codec.h"
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -87,7 +88,7 @@ std::string to_persisted(const MappingConfig& config) {
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   auto text = [&](const char* key, const std::string& value) {
     writer.Key(key);
-    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    model::write_string(writer, value);
   };
   writer.StartObject();
   writer.Key("v");
@@ -117,7 +118,7 @@ std::string to_persisted(const MappingConfig& config) {
   writer.Key("filters");
   writer.StartArray();
   for (const auto& filter : config.filters)
-    writer.String(filter.data(), static_cast<rapidjson::SizeType>(filter.size()));
+    model::write_string(writer, filter);
   writer.EndArray();
   writer.Key("enabled");
   writer.Bool(config.enabled);

@@ -1,4 +1,5 @@
 #include "esm/processor.h"
+#include "model/json_codec.h"
 
 #include <algorithm>
 #include <deque>
@@ -126,7 +127,7 @@ std::string BatchProcessor::failure_record(std::span<const Delivery> records, Co
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   auto text = [&](const char* key, const std::string& value) {
     writer.Key(key);
-    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    model::write_string(writer, value);
   };
   writer.StartObject();
   writer.Key("requestContext");

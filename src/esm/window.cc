@@ -1,4 +1,5 @@
 #include "esm/window.h"
+#include "model/json_codec.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -23,7 +24,7 @@ std::string build_window_event(std::span<const Delivery> records, const WindowEv
   auto string = [&](std::string_view value) {
     text.Clear();
     writer.Reset(text);
-    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    model::write_string(writer, value);
     return std::string(text.GetString(), text.GetSize());
   };
   out += R"(,"window":{"start":)" + string(start) + R"(,"end":)" + string(end) + "}";

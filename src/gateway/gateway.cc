@@ -11,16 +11,13 @@
 #include "common/base64.h"
 #include "common/random.h"
 #include "common/url.h"
+#include "model/json_codec.h"
 
 namespace eddy::gateway {
 
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void text(Writer& writer, std::string_view value) {
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 // "20/Feb/2018:22:48:57 +0000", API Gateway's requestTime.
 std::string request_time(int64_t now_ms) {
@@ -42,8 +39,8 @@ void write_maps(Writer& writer, const char* single, const char* multi,
   } else {
     writer.StartObject();
     for (const auto& [name, list] : values) {
-      text(writer, name);
-      text(writer, list.back());
+      model::write_string(writer, name);
+      model::write_string(writer, list.back());
     }
     writer.EndObject();
   }
@@ -53,10 +50,10 @@ void write_maps(Writer& writer, const char* single, const char* multi,
   } else {
     writer.StartObject();
     for (const auto& [name, list] : values) {
-      text(writer, name);
+      model::write_string(writer, name);
       writer.StartArray();
       for (const auto& value : list)
-        text(writer, value);
+        model::write_string(writer, value);
       writer.EndArray();
     }
     writer.EndObject();
@@ -96,7 +93,7 @@ HttpResponse json_message(int status, std::string_view message) {
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("message");
-  text(writer, message);
+  model::write_string(writer, message);
   writer.EndObject();
   response.body.assign(buffer.GetString(), buffer.GetSize());
   return response;
@@ -130,11 +127,11 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("resource");
-  text(writer, match.route->resource);
+  model::write_string(writer, match.route->resource);
   writer.Key("path");
-  text(writer, match.path);
+  model::write_string(writer, match.path);
   writer.Key("httpMethod");
-  text(writer, request.method);
+  model::write_string(writer, request.method);
   write_maps(writer, "headers", "multiValueHeaders", headers);
   write_maps(writer, "queryStringParameters", "multiValueQueryStringParameters", query);
   writer.Key("pathParameters");
@@ -143,8 +140,8 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
   } else {
     writer.StartObject();
     for (const auto& [name, value] : match.path_parameters) {
-      text(writer, name);
-      text(writer, percent_decode(value));
+      model::write_string(writer, name);
+      model::write_string(writer, percent_decode(value));
     }
     writer.EndObject();
   }
@@ -153,19 +150,19 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
   writer.Key("requestContext");
   writer.StartObject();
   writer.Key("accountId");
-  text(writer, options.account_id);
+  model::write_string(writer, options.account_id);
   writer.Key("resourceId");
-  text(writer, match.route->resource);
+  model::write_string(writer, match.route->resource);
   writer.Key("stage");
-  text(writer, stage);
+  model::write_string(writer, stage);
   writer.Key("requestId");
-  text(writer, request_id);
+  model::write_string(writer, request_id);
   writer.Key("identity");
   writer.StartObject();
   writer.Key("sourceIp");
-  text(writer, request.source_ip);
+  model::write_string(writer, request.source_ip);
   writer.Key("userAgent");
-  text(writer, header("user-agent"));
+  model::write_string(writer, header("user-agent"));
   for (const char* name :
        {"accountId", "caller", "user", "userArn", "apiKey", "accessKey", "cognitoIdentityId",
         "cognitoIdentityPoolId", "cognitoAuthenticationType", "cognitoAuthenticationProvider"}) {
@@ -174,19 +171,20 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
   }
   writer.EndObject();
   writer.Key("resourcePath");
-  text(writer, match.route->resource);
+  model::write_string(writer, match.route->resource);
   writer.Key("httpMethod");
-  text(writer, request.method);
+  model::write_string(writer, request.method);
   writer.Key("apiId");
-  text(writer, options.api_id);
+  model::write_string(writer, options.api_id);
   writer.Key("path");
   // The path as called: with the stage when the request named it (API Gateway's own URLs
   // always do; Eddy also answers without it).
-  text(writer, match.through_stage ? fmt::format("/{}{}", stage, match.path) : match.path);
+  model::write_string(writer,
+                      match.through_stage ? fmt::format("/{}{}", stage, match.path) : match.path);
   writer.Key("protocol");
   writer.String("HTTP/1.1");
   writer.Key("requestTime");
-  text(writer, request_time(now_ms));
+  model::write_string(writer, request_time(now_ms));
   writer.Key("requestTimeEpoch");
   writer.Int64(now_ms);
   writer.EndObject();
@@ -197,12 +195,12 @@ std::string build_proxy_event(const HttpRequest& request, const RouteMatch& matc
     writer.Key("isBase64Encoded");
     writer.Bool(false);
   } else if (valid_utf8(*body)) {
-    text(writer, *body);
+    model::write_string(writer, *body);
     writer.Key("isBase64Encoded");
     writer.Bool(false);
   } else {
     // Binary bodies travel base64-encoded (reference §4 rule 4).
-    text(writer, base64_encode(*body));
+    model::write_string(writer, base64_encode(*body));
     writer.Key("isBase64Encoded");
     writer.Bool(true);
   }

@@ -20,6 +20,14 @@ namespace eddy::model {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Strings with their length (text may hold NULs), as every JSON writer of Eddy writes them.
+inline void write_string(JsonWriter& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+inline void write_key(JsonWriter& writer, std::string_view text) {
+  writer.Key(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
 Result<AttributeValue> decode_attribute_value(const rapidjson::Value& json);
 // An object of attribute name -> AttributeValue JSON (an Item, a Key, ExpressionAttributeValues).
 Result<Item> decode_item(const rapidjson::Value& json);

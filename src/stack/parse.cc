@@ -14,6 +14,7 @@
 #include "common/duration.h"
 #include "esm/destination.h"
 #include "esm/filter.h"
+#include "model/json_codec.h"
 #include "stack/stack.h"
 
 namespace eddy::stack {
@@ -412,7 +413,7 @@ class Parser {
       } else if (plain && std::regex_match(text, kNumber)) {
         writer.RawValue(text.data(), text.size(), rapidjson::kNumberType);
       } else {
-        writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+        model::write_string(writer, text);
       }
     }
   }

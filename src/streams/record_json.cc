@@ -1,4 +1,5 @@
 #include "streams/record_json.h"
+#include "model/json_codec.h"
 
 #include <algorithm>
 
@@ -8,13 +9,7 @@
 
 namespace eddy::streams {
 
-namespace {
-
-void write_text(model::JsonWriter& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string stream_arn(std::string_view region, std::string_view account_id,
                        const storage::StreamInfo& stream) {
@@ -27,7 +22,7 @@ void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord&
                          std::string_view event_source_arn) {
   writer.StartObject();
   writer.Key("eventID");
-  write_text(writer, record.event_id);
+  model::write_string(writer, record.event_id);
   writer.Key("eventName");
   writer.String(storage::event_name(record.event));
   writer.Key("eventVersion");
@@ -35,7 +30,7 @@ void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord&
   writer.Key("eventSource");
   writer.String("aws:dynamodb");
   writer.Key("awsRegion");
-  write_text(writer, region);
+  model::write_string(writer, region);
   writer.Key("dynamodb");
   writer.StartObject();
   // Rounded down to the second, written as a JSON number (reference §1.3).
@@ -52,7 +47,7 @@ void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord&
     model::encode_item(*record.old_image, writer);
   }
   writer.Key("SequenceNumber");
-  write_text(writer, storage::format_sequence_number(record.sequence));
+  model::write_string(writer, storage::format_sequence_number(record.sequence));
   writer.Key("SizeBytes");
   writer.Uint(std::max<uint32_t>(record.size_bytes, 1));
   writer.Key("StreamViewType");
@@ -69,7 +64,7 @@ void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord&
   }
   if (!event_source_arn.empty()) {
     writer.Key("eventSourceARN");
-    write_text(writer, event_source_arn);
+    model::write_string(writer, event_source_arn);
   }
   writer.EndObject();
 }

@@ -30,6 +30,17 @@ START_TIMEOUT = 30.0  # seconds to print the endpoint and answer /health
 STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
 
 
+def wait_until(predicate, timeout=30.0, what="condition"):
+    """Polls `predicate` until it returns something true (returned), or fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def eddy_bin():
     return os.environ.get("EDDY_BIN") or str(DEFAULT_BIN)
 

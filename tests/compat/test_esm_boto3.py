@@ -19,7 +19,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from eddy_server import EddyServer
+from eddy_server import EddyServer, wait_until
 
 STACK = """
 tables:
@@ -40,16 +40,6 @@ eventSources:
     startingPosition: TRIM_HORIZON
 {settings}
 """
-
-
-def wait_until(predicate, timeout=20.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class MappingCase(unittest.TestCase):

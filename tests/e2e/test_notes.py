@@ -19,21 +19,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "compat"))
-from eddy_server import EddyServer  # noqa: E402
+from eddy_server import EddyServer, wait_until  # noqa: E402
 
 SEED_BODY = '{ "title": "Count me", "content": "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Nulla vitae." }'
 WORDS = ["alpha", "beta", "gamma", "délta", "日本", "🙂", "x"]
 SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u3000", " \u2003 "]
-
-
-def wait_until(predicate, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def text_of(words, rng):

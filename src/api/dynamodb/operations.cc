@@ -41,10 +41,7 @@ Operation find_operation(std::string_view name) {
 }
 
 std::vector<std::string_view> operation_names() {
-  std::vector<std::string_view> names;
-  for (const auto& [name, operation] : kOperations)
-    names.push_back(name);
-  return names;
+  return names_in(kOperations);
 }
 
 void handle(std::string_view target, const std::string& body, Context& context, Reply reply) {

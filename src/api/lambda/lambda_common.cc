@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/random.h"
 #include "common/time_format.h"
@@ -63,6 +64,21 @@ Response error_response(const ApiError& e) {
       json_response(e.http_status, std::string(buffer.GetString(), buffer.GetSize()));
   response.headers.emplace_back("x-amzn-errortype", e.type);
   return response;
+}
+
+Result<int64_t> read_max_items(const Request& request, int64_t fallback) {
+  auto it = request.query.find("MaxItems");
+  if (it == request.query.end()) return fallback;
+  const std::string& text = it->second;
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > 10000) {
+    return Status::validation(
+        fmt::format("1 validation error detected: Value '{}' at 'maxItems' failed to satisfy "
+                    "constraint: Member must have value between 1 and 10000",
+                    text));
+  }
+  return value;
 }
 
 std::optional<std::string> function_name_of(const Context& context, std::string_view text) {

@@ -23,6 +23,10 @@ ApiError from_status(const Status& status);
 Response error_response(const ApiError& error);
 Response json_response(int status, std::string body);
 
+// The MaxItems query parameter of a List operation: `fallback` when absent, 1-10000, else
+// InvalidParameterValueException.
+Result<int64_t> read_max_items(const Request& request, int64_t fallback);
+
 // A function named by name, by ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<q>])
 // or by partial ARN (<account>:function:<name>): the name, or nullopt when it is none of them
 // or names another region or account.

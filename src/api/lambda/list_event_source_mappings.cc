@@ -2,10 +2,6 @@
 // https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html
 // GET /2015-03-31/event-source-mappings/?EventSourceArn=&FunctionName=&Marker=&MaxItems=
 // (1-10000, default 100), by UUID, paged with NextMarker (the last UUID returned).
-#include <fmt/format.h>
-
-#include <charconv>
-
 #include "api/lambda/lambda_common.h"
 
 namespace eddy::api::lambda {
@@ -16,18 +12,10 @@ void list_event_source_mappings(const Request& request, Context& context, Reply 
     if (it == request.query.end()) return std::nullopt;
     return it->second;
   };
-  int64_t max_items = 100;
-  if (auto text = query("MaxItems")) {
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), max_items);
-    if (ec != std::errc() || end != text->data() + text->size() || max_items < 1 ||
-        max_items > 10000) {
-      return reply(error_response(error(
-          "InvalidParameterValueException",
-          fmt::format("1 validation error detected: Value '{}' at 'maxItems' failed to satisfy "
-                      "constraint: Member must have value between 1 and 10000",
-                      *text),
-          400)));
-    }
+  auto max_items = read_max_items(request, 100);
+  if (!max_items.is_ok()) {
+    return reply(
+        error_response(error("InvalidParameterValueException", max_items.status().message(), 400)));
   }
   std::optional<std::string> function;
   if (auto text = query("FunctionName")) {
@@ -48,7 +36,7 @@ void list_event_source_mappings(const Request& request, Context& context, Reply 
     if (function && mapping.config.function_name != *function) continue;
     if (source && mapping.config.event_source_arn != *source) continue;
     if (!marker.empty() && mapping.config.uuid <= marker) continue;
-    if (count == max_items) {
+    if (count == *max_items) {
       more = true;
       break;
     }

@@ -6,16 +6,13 @@
 
 #include "common/base64.h"
 #include "functions/builtin.h"
+#include "model/json_codec.h"
 
 namespace eddy::apps::notes {
 
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void text(Writer& writer, std::string_view value) {
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 std::map<std::string, std::string> string_map(const rapidjson::Value& event, const char* name) {
   std::map<std::string, std::string> out;
@@ -36,7 +33,7 @@ void write_plain(const rapidjson::Value& value, Writer& writer) {
   const std::string_view type = member.name.GetString();
   const auto& v = member.value;
   if (type == "S") {
-    text(writer, v.GetString());
+    model::write_string(writer, v.GetString());
   } else if (type == "N") {
     writer.RawValue(v.GetString(), v.GetStringLength(), rapidjson::kNumberType);
   } else if (type == "BOOL") {
@@ -63,12 +60,12 @@ void write_plain(const rapidjson::Value& value, Writer& writer) {
         if (type == "NS") {
           writer.RawValue(e.GetString(), e.GetStringLength(), rapidjson::kNumberType);
         } else {
-          text(writer, e.GetString());
+          model::write_string(writer, e.GetString());
         }
       }
       writer.EndArray();
     } else {
-      text(writer, v.GetString());
+      model::write_string(writer, v.GetString());
     }
   }
 }
@@ -119,8 +116,8 @@ std::string proxy_response(int status, std::string_view body,
   bool has_type = false;
   for (const auto& [name, value] : headers) {
     has_type = has_type || name == "Content-Type";
-    text(writer, name);
-    text(writer, value);
+    model::write_string(writer, name);
+    model::write_string(writer, value);
   }
   if (!has_type && !body.empty()) {
     writer.Key("Content-Type");
@@ -128,7 +125,7 @@ std::string proxy_response(int status, std::string_view body,
   }
   writer.EndObject();
   writer.Key("body");
-  text(writer, body);
+  model::write_string(writer, body);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -138,7 +135,7 @@ std::string proxy_message(int status, std::string_view message) {
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("message");
-  text(writer, message);
+  model::write_string(writer, message);
   writer.EndObject();
   return proxy_response(status, std::string_view(buffer.GetString(), buffer.GetSize()));
 }
@@ -164,7 +161,7 @@ std::optional<std::string> call(client::DynamoDb& tables, std::string_view opera
 std::string quoted(std::string_view value) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
-  text(writer, value);
+  model::write_string(writer, value);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 

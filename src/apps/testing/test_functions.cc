@@ -1,4 +1,5 @@
 #include "apps/testing/test_functions.h"
+#include "model/json_codec.h"
 
 #include "apps/json_path.h"
 
@@ -27,7 +28,7 @@ std::string env(const functions::InvocationContext& context, const std::string& 
 std::string json_text(std::string_view value) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  model::write_string(writer, value);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -35,7 +36,7 @@ void string_attribute(Writer& writer, const char* name, std::string_view value) 
   writer.Key(name);
   writer.StartObject();
   writer.Key("S");
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  model::write_string(writer, value);
   writer.EndObject();
 }
 
@@ -75,7 +76,7 @@ std::string record(const std::string& event, const functions::InvocationContext&
     Writer writer(buffer);
     writer.StartObject();
     writer.Key("TableName");
-    writer.String(table.data(), static_cast<rapidjson::SizeType>(table.size()));
+    model::write_string(writer, table);
     writer.Key("Key");
     writer.StartObject();
     string_attribute(writer, "id", id + "#" + version);
