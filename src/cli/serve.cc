@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "api/dynamodb/operation.h"
@@ -13,12 +16,15 @@
 #include "apps/notes/notes.h"
 #include "apps/testing/test_functions.h"
 #include "cli/default_stack.h"
+#include "cli/node_preload.h"
 #include "client/dynamodb.h"
 #include "common/duration.h"
 #include "common/random.h"
 #include "esm/manager.h"
+#include "functions/process_function.h"
 #include "functions/runtime.h"
 #include "http/router.h"
+#include "http/runtime_api_server.h"
 #include "http/server.h"
 #include "stack/deploy.h"
 #include "storage/engine.h"
@@ -58,6 +64,26 @@ void raise_file_limit() {
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Writes the AWS SDK v2 preload where Node functions can --require it: under the data dir,
+// or a private temporary directory with --in-memory. Returns its path ("" when it cannot).
+std::string write_node_preload(const ServeOptions& options) {
+  std::error_code ec;
+  std::filesystem::path dir;
+  if (options.in_memory) {
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / "eddy-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) return "";
+    dir = pattern;
+  } else {
+    dir = std::filesystem::absolute(options.data_dir, ec) / "runtime";
+    std::filesystem::create_directories(dir, ec);
+  }
+  const auto file = dir / "aws-sdk-v2-endpoint.cjs";
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << aws_sdk_v2_preload_js();
+  out.close();
+  return out ? file.string() : "";
 }
 
 }  // namespace
@@ -159,6 +185,30 @@ int serve(const ServeOptions& options) {
   runtime_options.region = options.region;
   runtime_options.account_id = options.account_id;
   auto runtime = std::make_unique<functions::Runtime>(runtime_options);
+  // Runtime API functions: processes with an endpoint each, reaching Eddy's APIs with
+  // credentials Eddy accepts.
+  functions::ProcessHostOptions process_options;
+  process_options.listen = http::listen_runtime_api;
+  process_options.region = options.region;
+  std::string function_credentials = "placeholders (any credentials are accepted)";
+  if (router_options.credentials) {
+    if (auto first = router_options.credentials->first()) {
+      process_options.credentials = *first;
+      function_credentials =
+          fmt::format("access key {} from {}", first->first, *options.credentials_file);
+    }
+  }
+  process_options.node_preload = write_node_preload(options);
+  process_options.log = [mu = std::make_shared<std::mutex>()](
+                            std::string_view function, std::string_view request_id,
+                            std::string_view stream, std::string_view line) {
+    std::lock_guard lock(*mu);
+    std::fprintf(stderr, "[%.*s %.*s %.*s] %.*s\n", static_cast<int>(function.size()),
+                 function.data(), static_cast<int>(request_id.size()), request_id.data(),
+                 static_cast<int>(stream.size()), stream.data(), static_cast<int>(line.size()),
+                 line.data());
+  };
+  auto processes = std::make_shared<functions::ProcessHost>(std::move(process_options));
   client::InProcessDynamoDb tables(dynamodb);
   auto& builtins = functions::BuiltinRegistry::global();
   apps::testing::register_test_functions(builtins, tables);
@@ -197,7 +247,11 @@ int serve(const ServeOptions& options) {
       std::fprintf(stderr, "eddy serve: %s\n", stack.status().message().c_str());
       return 2;
     }
-    auto changes = stack::deploy(*stack, {**engine, *runtime, *mappings, builtins});
+    auto changes = stack::deploy(*stack, {**engine, *runtime, *mappings, builtins,
+                                          [&processes](const functions::FunctionConfig& config) {
+                                            return std::make_shared<functions::ProcessFunction>(
+                                                config, processes);
+                                          }});
     if (!changes) {
       std::fprintf(stderr, "eddy serve: %s\n", changes.status().message().c_str());
       return 2;
@@ -247,6 +301,7 @@ int serve(const ServeOptions& options) {
   }
   // DescribeEndpoints answers with the address actually bound.
   dynamodb.settings.endpoint_address = *bound;
+  processes->set_endpoint("http://" + *bound);
 
   std::printf("eddy %s serving\n", EDDY_VERSION);
   std::printf("  endpoint: http://%s\n", bound->c_str());
@@ -259,6 +314,8 @@ int serve(const ServeOptions& options) {
   std::printf("  region: %s, account: %s, SigV4: %s\n", options.region.c_str(),
               options.account_id.c_str(),
               options.credentials_file ? "verified" : "not checked (any credentials accepted)");
+  std::printf("  Runtime API functions: AWS_ENDPOINT_URL=http://%s, credentials: %s\n",
+              bound->c_str(), function_credentials.c_str());
   std::printf(
       "  APIs: DynamoDB and DynamoDB Streams (POST / with X-Amz-Target), Lambda "
       "(/2015-03-31/: Invoke, GetFunction, ListFunctions, event source mappings), "
@@ -286,6 +343,7 @@ int serve(const ServeOptions& options) {
   // Mappings first (their pollers wait for their invocations), then the functions, then the
   // engine, which completes every acknowledged write and closes RocksDB.
   mappings.reset();
+  processes->shutdown();  // a function process still running is killed
   runtime.reset();
   engine->reset();
   return 0;

@@ -9,7 +9,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -22,6 +24,11 @@ struct FunctionConfig {
   std::map<std::string, std::string> environment;
   int64_t timeout_ms = 3000;  // Lambda's default; at most 900 s
   std::optional<uint32_t> reserved_concurrency;
+  uint32_t memory_size_mb = 128;  // reported to the function (AWS_LAMBDA_FUNCTION_MEMORY_SIZE)
+  // Runtime API functions only (empty for built-ins): the code directory (LAMBDA_TASK_ROOT and
+  // the working directory) and the command that speaks the Runtime API.
+  std::string code_dir;
+  std::vector<std::string> command;
 };
 
 inline constexpr int64_t kMaxTimeoutMs = 900'000;
@@ -42,9 +49,16 @@ struct InvocationContext {
 struct FunctionError {
   std::string error_type;
   std::string error_message;
+  // The error object exactly as a Runtime API process posted it (with its "trace" or
+  // "stackTrace"), when it posted a JSON object; to_json() then returns it unchanged, as
+  // Lambda's Invoke does.
+  std::string payload;
   bool operator==(const FunctionError&) const = default;
   std::string to_json() const;
 };
+
+// Lambda's timeout error ("Sandbox.Timedout"), the same from whoever notices the deadline.
+FunctionError timeout_error(std::string_view request_id, int64_t timeout_ms);
 
 // The result payload (JSON text), or the function's error.
 using InvokeResult = std::variant<std::string, FunctionError>;

@@ -284,11 +284,8 @@ void Runtime::State::timer_loop() {
       deadlines_.erase(deadlines_.begin());
       if (!call || call->completed.load()) continue;
       if (call->started) {
-        const std::string message =
-            fmt::format("RequestId: {} Error: Task timed out after {:.2f} seconds",
-                        call->request_id, call->timeout_ms / 1000.0);
         lock.unlock();
-        call->complete(InvokeResult(FunctionError{"Sandbox.Timedout", message}));
+        call->complete(InvokeResult(timeout_error(call->request_id, call->timeout_ms)));
         lock.lock();
       } else {
         // Still queued at its start-by time; finished() skips it later.

@@ -119,17 +119,31 @@ Result<std::vector<std::string>> deploy(const Stack& stack, DeployTargets target
   }
 
   for (const auto& function : stack.functions) {
-    auto handler = targets.builtins.find(function.config.handler);
-    if (!handler) {
-      return Status::validation(fmt::format("{}: function {}: no built-in handler '{}'",
-                                            where(function.line), function.config.name,
-                                            function.config.handler));
+    std::shared_ptr<functions::Function> implementation;
+    std::string what = function.config.handler;
+    if (function.config.command.empty()) {
+      auto handler = targets.builtins.find(function.config.handler);
+      if (!handler) {
+        return Status::validation(fmt::format("{}: function {}: no built-in handler '{}'",
+                                              where(function.line), function.config.name,
+                                              function.config.handler));
+      }
+      implementation = std::make_shared<functions::BuiltinFunction>(std::move(handler));
+    } else {
+      if (!targets.process) {
+        return Status::validation(
+            fmt::format("{}: function {}: Runtime API functions are not "
+                        "available here",
+                        where(function.line), function.config.name));
+      }
+      implementation = targets.process(function.config);
+      what = fmt::format("{}, run by {} in {}", function.config.handler,
+                         function.config.command.front(), function.config.code_dir);
     }
     const bool existed = targets.runtime.config(function.config.name).has_value();
-    EDDY_RETURN_IF_ERROR(targets.runtime.deploy(
-        function.config, std::make_shared<functions::BuiltinFunction>(std::move(handler))));
-    changes.push_back(fmt::format("{} function {} ({})", existed ? "~" : "+", function.config.name,
-                                  function.config.handler));
+    EDDY_RETURN_IF_ERROR(targets.runtime.deploy(function.config, std::move(implementation)));
+    changes.push_back(
+        fmt::format("{} function {} ({})", existed ? "~" : "+", function.config.name, what));
   }
 
   for (const auto& source : stack.event_sources) {

@@ -6,6 +6,8 @@
 // Every difference is reported, one line each.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,9 @@ struct DeployTargets {
   functions::Runtime& runtime;
   esm::MappingManager& mappings;
   const functions::BuiltinRegistry& builtins;
+  // Makes a Runtime API function (functions/process_function.h); null: such functions are
+  // refused.
+  std::function<std::shared_ptr<functions::Function>(const functions::FunctionConfig&)> process;
 };
 
 // The changes made ("+ table notes ...", "~ mapping ...", "= function ... unchanged"), or the

@@ -7,13 +7,16 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "common/duration.h"
 #include "esm/destination.h"
 #include "esm/filter.h"
+#include "functions/builtin.h"
 #include "model/json_codec.h"
 #include "stack/stack.h"
 
@@ -341,15 +344,25 @@ class Parser {
                                          function.config.name));
     }
     if (!node.IsMap()) return fail(name_node, what + ": expected a map with at least a handler");
-    EDDY_RETURN_IF_ERROR(check_keys(
-        node, {"handler", "environment", "timeout", "memorySize", "reservedConcurrentExecutions"},
-        what));
+    EDDY_RETURN_IF_ERROR(check_keys(node,
+                                    {"handler", "code", "runtime", "environment", "timeout",
+                                     "memorySize", "reservedConcurrentExecutions"},
+                                    what));
     if (!node["handler"]) {
       return fail(name_node,
                   what + ": 'handler' is missing (e.g. handler: builtin:notes.word-count)");
     }
     EDDY_ASSIGN_OR_RETURN(function.config.handler, scalar(node["handler"], what + " handler"));
-    if (!options_.known_handlers.empty() &&
+    const bool builtin = function.config.handler.starts_with(functions::kBuiltinPrefix);
+    if (!builtin) {
+      EDDY_RETURN_IF_ERROR(parse_process(node, what, function.config));
+    } else if (node["runtime"] || node["code"]) {
+      return fail(node["runtime"] ? node["runtime"] : node["code"],
+                  what +
+                      ": a built-in handler takes no code or runtime; a Runtime API function "
+                      "has a handler without 'builtin:' (e.g. index.handler)");
+    }
+    if (builtin && !options_.known_handlers.empty() &&
         std::find(options_.known_handlers.begin(), options_.known_handlers.end(),
                   function.config.handler) == options_.known_handlers.end()) {
       std::vector<std::string_view> known(options_.known_handlers.begin(),
@@ -361,10 +374,23 @@ class Parser {
       if (!environment.IsMap()) {
         return fail(environment, what + " environment: expected a map of NAME: value");
       }
+      size_t total = 0;
       for (const auto& entry : environment) {
-        EDDY_ASSIGN_OR_RETURN(auto value,
-                              scalar(entry.second, what + " environment " + entry.first.Scalar()));
-        function.config.environment[entry.first.Scalar()] = value;
+        const std::string& name = entry.first.Scalar();
+        EDDY_ASSIGN_OR_RETURN(auto value, scalar(entry.second, what + " environment " + name));
+        if (is_reserved_variable(name)) {
+          return fail(entry.first,
+                      fmt::format("{} environment: {} is reserved: Lambda sets it for every "
+                                  "function and does not let a function change it",
+                                  what, name));
+        }
+        total += name.size() + value.size();
+        function.config.environment[name] = value;
+      }
+      if (total > 4096) {
+        return fail(environment, fmt::format("{} environment: {} bytes of names and values; "
+                                             "Lambda allows at most 4 KB",
+                                             what, total));
       }
     }
     if (node["timeout"]) {
@@ -374,7 +400,7 @@ class Parser {
     if (node["memorySize"]) {
       EDDY_ASSIGN_OR_RETURN(auto memory,
                             integer(node["memorySize"], what + " memorySize", 128, 10240));
-      function.memory_size_mb = static_cast<int>(memory);
+      function.config.memory_size_mb = static_cast<uint32_t>(memory);
     }
     if (node["reservedConcurrentExecutions"]) {
       EDDY_ASSIGN_OR_RETURN(auto reserved,
@@ -383,6 +409,71 @@ class Parser {
       function.config.reserved_concurrency = static_cast<uint32_t>(reserved);
     }
     return function;
+  }
+
+  // A Runtime API function: `code: <dir>` (relative to the stack file) and
+  // `runtime: {command: [program, args...]}`.
+  Status parse_process(const YAML::Node& node, const std::string& what,
+                       functions::FunctionConfig& config) const {
+    if (!node["code"] || !node["runtime"]) {
+      return fail(node, fmt::format("{}: a handler without 'builtin:' runs in a process that "
+                                    "speaks the Lambda Runtime API: give 'code: <directory>' and "
+                                    "'runtime: {{command: [...]}}' (e.g. command: [./bootstrap])",
+                                    what));
+    }
+    EDDY_ASSIGN_OR_RETURN(auto code, scalar(node["code"], what + " code"));
+    std::filesystem::path dir(code);
+    if (dir.is_relative()) dir = std::filesystem::path(options_.base_dir) / dir;
+    std::error_code ec;
+    dir = std::filesystem::weakly_canonical(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir, ec)) {
+      return fail(node["code"], fmt::format("{} code: {} is not a directory (a relative path is "
+                                            "read from the stack file's directory)",
+                                            what, dir.string()));
+    }
+    config.code_dir = dir.string();
+    const auto runtime = node["runtime"];
+    if (!runtime.IsMap()) {
+      return fail(runtime, what + " runtime: expected a map with command: [program, args...]");
+    }
+    EDDY_RETURN_IF_ERROR(check_keys(runtime, {"command"}, what + " runtime"));
+    const auto command = runtime["command"];
+    if (!command || !command.IsSequence() || command.size() == 0) {
+      return fail(command ? command : runtime,
+                  what +
+                      " runtime command: expected a non-empty list, e.g. [./bootstrap] or "
+                      "[node, node_modules/aws-lambda-ric/index.mjs]");
+    }
+    for (const auto& arg : command) {
+      EDDY_ASSIGN_OR_RETURN(auto text, scalar(arg, what + " runtime command"));
+      config.command.push_back(std::move(text));
+    }
+    return {};
+  }
+
+  // Lambda's reserved environment variables (reference §3).
+  static bool is_reserved_variable(std::string_view name) {
+    static const std::set<std::string_view> kReserved = {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    };
+    return kReserved.count(name) > 0;
   }
 
   // A YAML filter map -> the EventBridge pattern JSON it mirrors. Plain scalars that read as
@@ -580,7 +671,11 @@ Result<Stack> load_stack(const std::string& path, const ParseOptions& options) {
   if (!in) return Status::validation(fmt::format("{}: cannot read the stack file", path));
   std::stringstream text;
   text << in.rdbuf();
-  return parse_stack(text.str(), path, options);
+  ParseOptions with_dir = options;
+  if (with_dir.base_dir.empty()) {
+    with_dir.base_dir = std::filesystem::absolute(path).parent_path().string();
+  }
+  return parse_stack(text.str(), path, with_dir);
 }
 
 }  // namespace eddy::stack

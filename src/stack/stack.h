@@ -1,7 +1,7 @@
 // Stack files: the tables, functions and event source mappings of a system, declared in YAML
 // and deployed by `eddy serve --stack FILE`. Property names are AWS CDK's where CDK has one
-// (Table: partitionKey, sortKey, stream; Function: handler, environment, timeout, memorySize,
-// reservedConcurrentExecutions; DynamoEventSource: startingPosition, batchSize,
+// (Table: partitionKey, sortKey, stream; Function: handler, code, runtime, environment, timeout,
+// memorySize, reservedConcurrentExecutions; DynamoEventSource: startingPosition, batchSize,
 // maxBatchingWindow, retryAttempts, maxRecordAge, bisectBatchOnError, parallelizationFactor,
 // reportBatchItemFailures, tumblingWindow, onFailure, filters, enabled), so a CDK user
 // recognises them. Durations carry a unit ("90s", "5m", "24h").
@@ -32,7 +32,6 @@ struct TableDecl {
 
 struct FunctionDecl {
   functions::FunctionConfig config;
-  int memory_size_mb = 128;
   int line = 0;
 };
 
@@ -69,6 +68,9 @@ struct ParseOptions {
   // Handler names a function may use ("builtin:notes.word-count"); empty: not checked.
   std::vector<std::string> known_handlers;
   esm::ValidationOptions validation;
+  // Where a function's relative `code:` directory is read from: load_stack sets the stack
+  // file's directory; empty means the current directory.
+  std::string base_dir;
 };
 
 // kValidation, with "<file>:<line>: <problem>" and the fix, for anything wrong.

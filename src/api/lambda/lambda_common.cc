@@ -128,7 +128,7 @@ void write_function_configuration(JsonWriter& writer, const Context& context,
   writer.Key("Timeout");
   writer.Int64((config.timeout_ms + 999) / 1000);
   writer.Key("MemorySize");
-  writer.Int(128);
+  writer.Uint(config.memory_size_mb);
   writer.Key("Version");
   writer.String("$LATEST");
   writer.Key("Environment");

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "stack/stack.h"
 
 namespace eddy::stack {
@@ -159,6 +161,59 @@ TEST(StackParse, MissingKeysAndBadYaml) {
 )";
   EXPECT_THAT(error_of(text), HasSubstr("declared twice (line 9)"));
   EXPECT_TRUE(parse("").is_ok());
+}
+
+TEST(StackParse, RuntimeApiFunctionsTakeCodeAndACommand) {
+  const std::string dir = ::testing::TempDir();
+  ParseOptions options;
+  options.base_dir = dir;
+  auto stack = parse_stack(R"(functions:
+  counter:
+    handler: index.handler
+    code: .
+    runtime: {command: [node, node_modules/aws-lambda-ric/index.mjs]}
+    environment: {TABLE_NAME: notes, NODE_OPTIONS: --enable-source-maps}
+    timeout: 10s
+    memorySize: 512
+    reservedConcurrentExecutions: 3
+)",
+                           "stack.yaml", options);
+  ASSERT_TRUE(stack.is_ok()) << stack.status().to_string();
+  const auto& config = stack->functions.at(0).config;
+  EXPECT_EQ(config.handler, "index.handler");
+  // A relative code directory is read from the stack file's directory, made absolute.
+  EXPECT_EQ(std::filesystem::path(config.code_dir),
+            std::filesystem::weakly_canonical(std::filesystem::path(dir)));
+  EXPECT_THAT(config.command, ElementsAre("node", "node_modules/aws-lambda-ric/index.mjs"));
+  EXPECT_EQ(config.environment.at("NODE_OPTIONS"), "--enable-source-maps");
+  EXPECT_EQ(config.timeout_ms, 10'000);
+  EXPECT_EQ(config.memory_size_mb, 512u);
+  EXPECT_EQ(config.reserved_concurrency, 3u);
+}
+
+TEST(StackParse, RuntimeApiFunctionErrorsNameTheLineAndTheFix) {
+  EXPECT_THAT(error_of("functions:\n  f: {handler: index.handler}\n"),
+              HasSubstr("stack.yaml:2: function f: a handler without 'builtin:' runs in a "
+                        "process that speaks the Lambda Runtime API: give 'code: <directory>' "
+                        "and 'runtime: {command: [...]}'"));
+  EXPECT_THAT(error_of("functions:\n  f: {handler: index.handler, code: /no/such/dir, runtime: "
+                       "{command: [./bootstrap]}}\n"),
+              HasSubstr("stack.yaml:2: function f code: /no/such/dir is not a directory"));
+  EXPECT_THAT(error_of("functions:\n  f: {handler: index.handler, code: /tmp, runtime: "
+                       "{command: []}}\n"),
+              HasSubstr("function f runtime command: expected a non-empty list"));
+  EXPECT_THAT(error_of("functions:\n  f: {handler: index.handler, code: /tmp, runtime: "
+                       "{comand: [x]}}\n"),
+              HasSubstr("did you mean 'command'"));
+  EXPECT_THAT(error_of("functions:\n  f: {handler: builtin:test.audit, code: /tmp}\n"),
+              HasSubstr("function f: a built-in handler takes no code or runtime"));
+  EXPECT_THAT(error_of("functions:\n  f: {handler: builtin:test.audit, environment: "
+                       "{AWS_REGION: eu-west-1}}\n"),
+              HasSubstr("stack.yaml:2: function f environment: AWS_REGION is reserved"));
+  const std::string big(5000, 'x');
+  EXPECT_THAT(
+      error_of("functions:\n  f: {handler: builtin:test.audit, environment: {A: " + big + "}}\n"),
+      HasSubstr("5001 bytes of names and values; Lambda allows at most 4 KB"));
 }
 
 TEST(StackParse, TheApiSectionDeclaresRoutesToFunctions) {
