@@ -11,13 +11,13 @@
 #include <mutex>
 #include <thread>
 
+#include "api/dynamodb/in_process_client.h"
 #include "api/dynamodb/operation.h"
 #include "api/lambda/operation.h"
 #include "apps/notes/notes.h"
 #include "apps/testing/test_functions.h"
 #include "cli/default_stack.h"
 #include "cli/node_preload.h"
-#include "client/dynamodb.h"
 #include "common/duration.h"
 #include "common/random.h"
 #include "esm/manager.h"
@@ -209,7 +209,7 @@ int serve(const ServeOptions& options) {
                  line.data());
   };
   auto processes = std::make_shared<functions::ProcessHost>(std::move(process_options));
-  client::InProcessDynamoDb tables(dynamodb);
+  api::dynamodb::InProcessClient tables(dynamodb);
   auto& builtins = functions::BuiltinRegistry::global();
   apps::testing::register_test_functions(builtins, tables);
   apps::notes::register_notes_functions(builtins, tables);

@@ -1,12 +1,31 @@
 #include "common/random.h"
 
+#include <sys/random.h>
+
+#include <chrono>
+#include <cstdint>
 #include <random>
 
 namespace eddy {
 
+namespace {
+
+// The seed comes from the kernel (getrandom(2), glibc 2.25) rather than std::random_device:
+// GCC 12's static libstdc++ implements that with arc4random, which needs glibc 2.36, and the
+// bootstrap executables must run on glibc 2.34 (src/bootstraps/CMakeLists.txt).
+uint64_t seed() {
+  uint64_t value = 0;
+  if (::getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value)) {
+    value = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+            reinterpret_cast<uintptr_t>(&value);
+  }
+  return value;
+}
+
+}  // namespace
+
 std::string random_bytes(size_t n) {
-  thread_local std::mt19937_64 generator{(uint64_t{std::random_device{}()} << 32) ^
-                                         std::random_device{}()};
+  thread_local std::mt19937_64 generator{seed()};
   std::string out(n, '\0');
   for (size_t i = 0; i < n; i += 8) {
     uint64_t word = generator();

@@ -7,7 +7,7 @@
 
 namespace eddy {
 
-// n random bytes from a per-thread generator seeded from std::random_device. Not for secrets.
+// n random bytes from a per-thread generator seeded from the kernel (getrandom). Not for secrets.
 std::string random_bytes(size_t n);
 // A random (version 4) UUID in its usual text form, as AWS's table ids and request ids are.
 std::string uuid_v4();

@@ -165,7 +165,7 @@ class TableDestination final : public FailureDestination {
     writer.EndObject();
     writer.EndObject();
     auto response = tables_.call("PutItem", std::string(buffer.GetString(), buffer.GetSize()));
-    if (auto* error = std::get_if<api::ApiError>(&response)) {
+    if (auto* error = std::get_if<client::Error>(&response)) {
       return Status::io_error(fmt::format("on-failure destination table:{}: {}: {}", table_,
                                           error->type, error->message));
     }
@@ -181,7 +181,7 @@ class TableDestination final : public FailureDestination {
                     R"("BillingMode":"PAY_PER_REQUEST"}})",
                     table_);
     auto response = tables_.call("CreateTable", request);
-    if (auto* error = std::get_if<api::ApiError>(&response)) {
+    if (auto* error = std::get_if<client::Error>(&response)) {
       // An existing table is the common case: the destination of an earlier failure.
       if (error->type.find("ResourceInUseException") == std::string::npos) {
         return Status::io_error(fmt::format("on-failure destination table:{}: {}: {}", table_,

@@ -2,9 +2,10 @@
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
 //
 // Written by hand: no Debian package verifies SigV4 on the server side (the AWS SDK for C++ is
-// not packaged, and it only signs). The primitives (SHA-256, HMAC) come from OpenSSL. Pure
-// functions of the request and the clock, with no sockets, so that tests and fuzz targets call
-// them directly. Secrets are never put into messages or logs.
+// not packaged, and it only signs). The canonical request and signature come from
+// common/sigv4.h, shared with Eddy's clients. Pure functions of the request and the clock, with
+// no sockets, so that tests and fuzz targets call them directly. Secrets are never put into
+// messages or logs.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "api/api_error.h"
+#include "common/sigv4.h"
 #include "common/status.h"
 
 namespace eddy::http {
@@ -38,14 +40,7 @@ class Credentials {
   std::map<std::string, std::string, std::less<>> secrets_;
 };
 
-// What a signature covers.
-struct SignedRequest {
-  std::string_view method;
-  std::string_view target;  // path and query, as sent
-  // Header names in lower case; repeated headers appear repeatedly.
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string_view body;
-};
+using sigv4::SignedRequest;
 
 // Maximum difference between the request's date and the server's clock.
 inline constexpr int64_t kMaxClockSkewMs = 15 * 60 * 1000;
@@ -56,16 +51,10 @@ inline constexpr int64_t kMaxClockSkewMs = 15 * 60 * 1000;
 std::optional<api::ApiError> verify_sigv4(const SignedRequest& request,
                                           const Credentials& credentials, int64_t now_ms);
 
-// Signs `request` (adds nothing; returns the Authorization header value) with the given key,
-// for `x_amz_date` and scope `<date>/<region>/<service>/aws4_request`. Used by tests and by
-// Eddy's own clients.
-std::string sign_sigv4(const SignedRequest& request, std::string_view access_key_id,
-                       std::string_view secret, std::string_view x_amz_date,
-                       std::string_view region, std::string_view service);
-
-// Helpers exposed for tests.
-std::string sha256_hex(std::string_view data);
-std::string format_amz_date(int64_t epoch_ms);                 // YYYYMMDDTHHMMSSZ
-std::optional<int64_t> parse_amz_date(std::string_view text);  // epoch ms
+// The signing side lives in common/sigv4.h; these names stay usable here.
+using sigv4::format_amz_date;
+using sigv4::parse_amz_date;
+using sigv4::sha256_hex;
+using sigv4::sign_sigv4;
 
 }  // namespace eddy::http

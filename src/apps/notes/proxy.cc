@@ -151,7 +151,7 @@ std::string table_name(const functions::InvocationContext& context) {
 std::optional<std::string> call(client::DynamoDb& tables, std::string_view operation,
                                 const std::string& request, std::string_view tolerated) {
   auto response = tables.call(operation, request);
-  if (auto* error = std::get_if<api::ApiError>(&response)) {
+  if (auto* error = std::get_if<client::Error>(&response)) {
     if (!tolerated.empty() && error->name() == tolerated) return std::nullopt;
     throw functions::HandlerError(std::string(error->name()), error->message);
   }

@@ -108,7 +108,7 @@ std::string record(const std::string& event, const functions::InvocationContext&
     writer.EndObject();
     writer.EndObject();
     auto response = tables.call("UpdateItem", std::string(buffer.GetString(), buffer.GetSize()));
-    if (auto* error = std::get_if<api::ApiError>(&response)) {
+    if (auto* error = std::get_if<client::Error>(&response)) {
       throw functions::HandlerError("WriteFailed", error->type + ": " + error->message);
     }
   }
@@ -154,7 +154,7 @@ std::string window(const std::string& event, const functions::InvocationContext&
                     json_text(table), json_text("window#" + std::string(*start)), count, sum,
                     json_text(*end), early->GetBool() ? "true" : "false");
     auto response = tables.call("PutItem", request);
-    if (auto* error = std::get_if<api::ApiError>(&response)) {
+    if (auto* error = std::get_if<client::Error>(&response)) {
       throw functions::HandlerError("WriteFailed", error->type + ": " + error->message);
     }
   }

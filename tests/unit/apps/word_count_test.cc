@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "api/dynamodb/in_process_client.h"
 #include "apps/notes/notes.h"
-#include "client/dynamodb.h"
 #include "storage/engine.h"
 
 namespace eddy::apps::notes {
@@ -19,7 +19,7 @@ class WordCountTest : public ::testing::Test {
     options.trim_interval_ms = 0;
     engine_ = std::move(storage::Engine::open(options)).value();
     context_ = std::make_unique<api::dynamodb::Context>(*engine_, api::dynamodb::Settings{});
-    tables_ = std::make_unique<client::InProcessDynamoDb>(*context_);
+    tables_ = std::make_unique<api::dynamodb::InProcessClient>(*context_);
     register_notes_functions(registry_, *tables_);
     call("CreateTable",
          R"({"TableName":"notes","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],)"
@@ -68,7 +68,7 @@ class WordCountTest : public ::testing::Test {
 
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<api::dynamodb::Context> context_;
-  std::unique_ptr<client::InProcessDynamoDb> tables_;
+  std::unique_ptr<api::dynamodb::InProcessClient> tables_;
   functions::BuiltinRegistry registry_;
 };
 

@@ -1,20 +1,20 @@
 // The in-process DynamoDB client: what a built-in function uses to reach tables.
-#include "client/dynamodb.h"
+#include "api/dynamodb/in_process_client.h"
 
 #include <gtest/gtest.h>
 
 #include "storage/engine.h"
 
-namespace eddy::client {
+namespace eddy::api::dynamodb {
 namespace {
 
-TEST(InProcessDynamoDb, CallsOperationsAndReportsErrorsAsDynamoDbDoes) {
+TEST(InProcessClient, CallsOperationsAndReportsErrorsAsDynamoDbDoes) {
   storage::EngineOptions options;
   options.durability = storage::Durability::kInMemory;
   options.trim_interval_ms = 0;
   auto engine = std::move(storage::Engine::open(options)).value();
-  api::dynamodb::Context context(*engine, {});
-  InProcessDynamoDb db(context);
+  Context context(*engine, {});
+  InProcessClient db(context);
 
   auto created = db.call(
       "CreateTable",
@@ -30,14 +30,14 @@ TEST(InProcessDynamoDb, CallsOperationsAndReportsErrorsAsDynamoDbDoes) {
   auto conditional = db.call(
       "UpdateItem",
       R"({"TableName":"notes","Key":{"id":{"S":"n1"}},"UpdateExpression":"SET wordCount = :n","ConditionExpression":"wordCount <> :n","ExpressionAttributeValues":{":n":{"N":"10"}}})");
-  ASSERT_TRUE(std::holds_alternative<api::ApiError>(conditional));
-  EXPECT_EQ(std::get<api::ApiError>(conditional).name(), "ConditionalCheckFailedException");
+  ASSERT_TRUE(std::holds_alternative<client::Error>(conditional));
+  EXPECT_EQ(std::get<client::Error>(conditional).name(), "ConditionalCheckFailedException");
 
   auto missing = db.call("GetItem", R"({"TableName":"nope","Key":{"id":{"S":"n1"}}})");
-  ASSERT_TRUE(std::holds_alternative<api::ApiError>(missing));
-  EXPECT_EQ(std::get<api::ApiError>(missing).name(), "ResourceNotFoundException");
-  EXPECT_EQ(std::get<api::ApiError>(missing).http_status, 400);
+  ASSERT_TRUE(std::holds_alternative<client::Error>(missing));
+  EXPECT_EQ(std::get<client::Error>(missing).name(), "ResourceNotFoundException");
+  EXPECT_EQ(std::get<client::Error>(missing).http_status, 400);
 }
 
 }  // namespace
-}  // namespace eddy::client
+}  // namespace eddy::api::dynamodb
