@@ -137,8 +137,11 @@ HttpConnection::~HttpConnection() {
 namespace {
 
 // Blocking reads and writes give up after the timeout (the socket's own timeouts: synchronous
-// Asio operations have none).
+// Asio operations have none); requests go out at once.
 void set_timeouts(tcp::socket& socket, int64_t timeout_ms) {
+  // Each request waits for its answer: Nagle's algorithm would only delay it.
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   if (timeout_ms <= 0) return;
   timeval tv{static_cast<time_t>(timeout_ms / 1000),
              static_cast<suseconds_t>((timeout_ms % 1000) * 1000)};

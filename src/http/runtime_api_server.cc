@@ -112,6 +112,8 @@ void RuntimeApiServer::accept_loop() {
     if (closing_) return;
     if (ec) continue;
     reap_finished();
+    // Requests and answers are small and each waits for the other: no Nagle delay.
+    socket.set_option(tcp::no_delay(true), ec);
     auto& connection = connections_.emplace_back(std::move(socket));
     connection.thread = std::thread([this, &connection] {
       serve(connection);
