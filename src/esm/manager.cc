@@ -351,8 +351,10 @@ void MappingManager::reconcile(const std::string& uuid) {
                         entry.running_version != entry.version || drained)) {
     old = std::move(entry.running);
   }
-  if (drained && entry.config.enabled) {
-    // The stream was disabled (its table deleted) and has been read to its end.
+  if (drained && entry.config.enabled && entry.running_version == entry.version) {
+    // The stream was disabled (its table deleted) and has been read to its end. (A mapping
+    // whose settings changed meanwhile, e.g. moved to the table's new stream, is restarted
+    // instead: its drained run read the old settings' stream.)
     auto table = engine_.describe_table(table_of_stream_arn(entry.config.event_source_arn));
     entry.config.enabled = false;
     entry.config.state_transition_reason = table.is_ok()

@@ -340,16 +340,17 @@ void ProcessFunction::Environment::watch() {
       }
     }
     if (fds[2].revents) {
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
       running = false;
-      // Whatever the process left behind in its group goes with it.
-      ::kill(-pid_, SIGKILL);
-      host_->remove_group(pid_);
       {
         std::lock_guard lock(mu_);
+        // The process is a zombie until reaped, so its id cannot name another group yet:
+        // whatever it left behind in its group goes with it, then it is reaped.
+        ::kill(-pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
         exited_ = describe_exit(status);
       }
+      host_->remove_group(pid_);
       cv_.notify_all();
     }
   }
@@ -388,19 +389,20 @@ InvokeResult ProcessFunction::Environment::run(NextInvocation invocation,
         "Runtime.ExitError",
         fmt::format("RequestId: {} Error: Runtime exited with error: {}", request_id, *exited_)};
   }
-  lock.unlock();
-  // The deadline: the process is killed, and the next invocation gets a fresh one.
-  if (pid_ > 0) ::kill(-pid_, SIGKILL);
+  // The deadline: the process is killed (it has not been reaped: exited_ is not set), and the
+  // next invocation gets a fresh one.
+  ::kill(-pid_, SIGKILL);
   return timeout_error(request_id, config_.timeout_ms);
 }
 
 void ProcessFunction::Environment::close() {
   if (closed_) return;
   closed_ = true;
-  if (pid_ > 0) ::kill(-pid_, SIGKILL);
   {
     std::lock_guard lock(mu_);
     closing_ = true;
+    // Killed only while not reaped (exited_ unset): a reaped id may name another process.
+    if (pid_ > 0 && !exited_) ::kill(-pid_, SIGKILL);
   }
   cv_.notify_all();
   endpoint_.reset();  // closes the connections; a waiting GET /next has returned
@@ -415,16 +417,9 @@ void ProcessFunction::Environment::close() {
     (void)!::write(stop_, &one, sizeof one);
     watcher_.join();
   }
-  if (pid_ > 0) {
-    bool reaped;
-    {
-      std::lock_guard lock(mu_);
-      reaped = exited_.has_value();
-    }
-    if (!reaped) {
-      ::waitpid(pid_, nullptr, 0);
-      host_->remove_group(pid_);
-    }
+  if (pid_ > 0 && !exited_) {  // started, but never watched (or the watcher was stopped first)
+    ::waitpid(pid_, nullptr, 0);
+    host_->remove_group(pid_);
   }
   for (int fd : {pidfd_, out_, err_, stop_})
     if (fd >= 0) ::close(fd);

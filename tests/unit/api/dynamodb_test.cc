@@ -8,6 +8,7 @@
 
 #include "api/dynamodb/operation.h"
 #include "storage/engine.h"
+#include "unit/support/in_memory_engine.h"
 
 namespace eddy::api::dynamodb {
 namespace {
@@ -22,10 +23,7 @@ struct Answer {
 class DynamoDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine();
     context_ = std::make_unique<Context>(*engine_, Settings{});
   }
 

@@ -1,5 +1,6 @@
 // The in-process DynamoDB client: what a built-in function uses to reach tables.
 #include "api/dynamodb/in_process_client.h"
+#include "unit/support/in_memory_engine.h"
 
 #include <gtest/gtest.h>
 
@@ -9,10 +10,7 @@ namespace eddy::api::dynamodb {
 namespace {
 
 TEST(InProcessClient, CallsOperationsAndReportsErrorsAsDynamoDbDoes) {
-  storage::EngineOptions options;
-  options.durability = storage::Durability::kInMemory;
-  options.trim_interval_ms = 0;
-  auto engine = std::move(storage::Engine::open(options)).value();
+  auto engine = testing::in_memory_engine();
   Context context(*engine, {});
   InProcessClient db(context);
 

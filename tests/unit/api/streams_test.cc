@@ -8,6 +8,7 @@
 #include "api/dynamodb/operation.h"
 #include "api/streams/operation.h"
 #include "storage/engine.h"
+#include "unit/support/in_memory_engine.h"
 
 namespace eddy::api {
 namespace {
@@ -22,11 +23,7 @@ struct Answer {
 class StreamsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    options.clock = &clock_;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine(&clock_);
     dynamodb_ = std::make_unique<dynamodb::Context>(*engine_, dynamodb::Settings{});
     streams_ = std::make_unique<streams::Context>(*engine_, dynamodb_->settings, "test-key");
   }

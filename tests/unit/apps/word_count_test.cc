@@ -7,6 +7,7 @@
 #include "api/dynamodb/in_process_client.h"
 #include "apps/notes/notes.h"
 #include "storage/engine.h"
+#include "unit/support/in_memory_engine.h"
 
 namespace eddy::apps::notes {
 namespace {
@@ -14,10 +15,7 @@ namespace {
 class WordCountTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine();
     context_ = std::make_unique<api::dynamodb::Context>(*engine_, api::dynamodb::Settings{});
     tables_ = std::make_unique<api::dynamodb::InProcessClient>(*context_);
     register_notes_functions(registry_, *tables_);

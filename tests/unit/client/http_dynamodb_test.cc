@@ -3,6 +3,7 @@
 // is refused by the server's verification, session tokens are sent, and a connection the
 // server closed while idle is replaced without the caller noticing.
 #include "client/http_dynamodb.h"
+#include "unit/support/in_memory_engine.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,10 +25,7 @@ using ::testing::HasSubstr;
 class HttpDynamoDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine();
     context_ = std::make_unique<api::dynamodb::Context>(*engine_, api::dynamodb::Settings{});
     streams_ = std::make_unique<api::streams::Context>(*engine_, context_->settings, "key");
     http::RouterOptions router_options;

@@ -1,5 +1,6 @@
 // The request path without sockets: routing, the AWS JSON envelope, x-amz-crc32, SigV4.
 #include "http/router.h"
+#include "unit/support/in_memory_engine.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -16,10 +17,7 @@ namespace {
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine();
     context_ = std::make_unique<api::dynamodb::Context>(*engine_, api::dynamodb::Settings{});
     streams_ = std::make_unique<api::streams::Context>(*engine_, context_->settings, "key");
   }

@@ -1,6 +1,7 @@
 // Stack files: parsing (every error names the file, the line and the fix) and deployment
 // (idempotent, changes reported, key schema changes refused, view type changes move mappings).
 #include "stack/deploy.h"
+#include "unit/support/in_memory_engine.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -258,10 +259,7 @@ TEST(StackParse, TheApiSectionDeclaresRoutesToFunctions) {
 class StackDeploy : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.durability = storage::Durability::kInMemory;
-    options.trim_interval_ms = 0;
-    engine_ = std::move(storage::Engine::open(options)).value();
+    engine_ = testing::in_memory_engine();
     runtime_ = std::make_unique<functions::Runtime>(functions::RuntimeOptions{});
     builtins_.add("test.audit", [](const std::string&, const auto&) { return "null"; });
     builtins_.add("test.record", [](const std::string&, const auto&) { return "null"; });
@@ -361,7 +359,7 @@ TEST_F(StackDeploy, AChangedViewTypeMakesANewStreamAndMovesTheMappings) {
   using ::testing::Contains;
   EXPECT_THAT(*changes, Contains(HasSubstr("~ mapping audit <- orders: stream " + old_arn)));
   EXPECT_THAT(*changes, Contains(HasSubstr("~ mapping audit2 <- orders: stream " + old_arn)));
-  EXPECT_EQ(changes->back().rfind("= mapping audit <- orders unchanged", 0), 0u);
+  EXPECT_EQ(changes->back().rfind("= mapping audit <- orders unchanged", 0), 0u) << changes->back();
   const auto mapping = mappings_->list().at(0);
   EXPECT_NE(mapping.config.event_source_arn, old_arn);
   EXPECT_EQ(mapping.config.event_source_arn, *mappings_->table_stream_arn("orders"));
