@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
       ->add_option("--shard-rollover", serve.shard_rollover,
                    "Open shards older than this close and continue in a child shard")
       ->capture_default_str();
+  serve_command
+      ->add_option("--ttl-interval", serve.ttl_interval,
+                   "How often tables with Time to Live on are swept for expired items")
+      ->capture_default_str();
   serve_command->add_option("--stack", serve.stack_file,
                             "A stack file (YAML) to deploy: tables, functions, event sources");
   serve_command

@@ -13,6 +13,7 @@
 
 #include "api/dynamodb/in_process_client.h"
 #include "api/dynamodb/operation.h"
+#include "api/dynamodb/ttl_sweeper.h"
 #include "api/lambda/operation.h"
 #include "apps/notes/notes.h"
 #include "apps/testing/test_functions.h"
@@ -162,7 +163,19 @@ int serve(const ServeOptions& options) {
   api::dynamodb::Settings settings;
   settings.region = options.region;
   settings.account_id = options.account_id;
+  auto ttl_interval = parse_duration_ms(options.ttl_interval);
+  if (!ttl_interval || *ttl_interval == 0) {
+    std::fprintf(stderr,
+                 "eddy serve: --ttl-interval takes a duration with a unit (e.g. 1m, "
+                 "500ms), more than 0\n");
+    return 2;
+  }
+  settings.ttl_interval_ms = *ttl_interval;
   api::dynamodb::Context dynamodb(**engine, settings);
+  // Time to Live: expired items are deleted in the background.
+  auto ttl_sweeper = std::make_unique<api::dynamodb::TtlSweeper>(
+      **engine, api::dynamodb::TtlSweeperOptions{.interval_ms = *ttl_interval});
+  ttl_sweeper->start();
   // Shard iterators are signed with a key of this process: they do not outlive a restart.
   api::streams::Context streams(**engine, dynamodb.settings, random_bytes(32));
   if (options.test_iterator_lifetime) {
@@ -276,7 +289,8 @@ int serve(const ServeOptions& options) {
   }
   api::lambda::Context lambda{*runtime, *mappings, dynamodb.settings, *engine_options.clock};
   router_options.lambda = &lambda;
-  router_options.metrics = [&engine = **engine, &mappings = *mappings](std::string& out) {
+  router_options.metrics = [&engine = **engine, &mappings = *mappings,
+                            &ttl = *ttl_sweeper](std::string& out) {
     const auto m = engine.metrics();
     out += fmt::format(
         "# HELP eddy_commit_groups_total WriteBatches committed by the writer\n"
@@ -290,6 +304,10 @@ int serve(const ServeOptions& options) {
         "# HELP eddy_stream_records_total Stream records appended\n"
         "# TYPE eddy_stream_records_total counter\neddy_stream_records_total {}\n",
         m.commit_groups, m.syncs, m.committed_units, m.failed_units, m.stream_records);
+    out += fmt::format(
+        "# HELP eddy_ttl_deleted_total Items deleted by Time to Live\n"
+        "# TYPE eddy_ttl_deleted_total counter\neddy_ttl_deleted_total {}\n",
+        ttl.deleted_total());
     mappings.write_metrics(out);
   };
   http::Router router(dynamodb, streams, std::move(router_options));
@@ -342,6 +360,7 @@ int serve(const ServeOptions& options) {
   std::fflush(stdout);
   // Mappings first (their pollers wait for their invocations), then the functions, then the
   // engine, which completes every acknowledged write and closes RocksDB.
+  ttl_sweeper.reset();
   mappings.reset();
   processes->shutdown();  // a function process still running is killed
   runtime.reset();

@@ -20,6 +20,7 @@ struct ServeOptions {
   std::string stream_retention = "24h";  // stream records older than this are trimmed
   uint32_t stream_shards = 1;            // open shards per stream
   std::string shard_rollover = "4h";     // open shards older than this roll over
+  std::string ttl_interval = "1m";       // how often expired items are looked for
   // A stack file to deploy (tables, functions, event sources).
   std::optional<std::string> stack_file;
   // Invocations of one function at once unless it reserves its own (0: 2 x cores).

@@ -54,11 +54,15 @@ void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord&
   writer.String(storage::stream_view_type_name(view_type));
   writer.EndObject();
   if (record.ttl_delete) {
+    // The Streams API's Identity shape spells its members PrincipalId and Type (API
+    // reference, "Identity"); Lambda's event, and so the filters on it, spell them
+    // principalId and type (the TTL filter example of the Lambda and DynamoDB guides).
+    const bool lambda_event = !event_source_arn.empty();
     writer.Key("userIdentity");
     writer.StartObject();
-    writer.Key("type");
+    writer.Key(lambda_event ? "type" : "Type");
     writer.String("Service");
-    writer.Key("principalId");
+    writer.Key(lambda_event ? "principalId" : "PrincipalId");
     writer.String("dynamodb.amazonaws.com");
     writer.EndObject();
   }

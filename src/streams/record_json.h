@@ -16,7 +16,8 @@ std::string stream_arn(std::string_view region, std::string_view account_id,
                        const storage::StreamInfo& stream);
 
 // One record as GetRecords returns it; with a non-empty `event_source_arn`, as Lambda passes it
-// to a function (the extra "eventSourceARN" member, capital "ARN").
+// to a function (the extra "eventSourceARN" member, capital "ARN", and Time to Live's
+// userIdentity with lower-case member names).
 void write_stream_record(model::JsonWriter& writer, const storage::StreamRecord& record,
                          storage::StreamViewType view_type, std::string_view region,
                          std::string_view event_source_arn = {});

@@ -18,6 +18,7 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
@@ -29,6 +30,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
   paginateListTables,
   paginateQuery,
   paginateScan,
@@ -510,5 +512,26 @@ describe('DynamoDBDocument', () => {
     });
     assert.equal(q.Count, 1);
     assert.equal(q.ScannedCount, 9);
+  });
+});
+
+describe('time to live', () => {
+  test('UpdateTimeToLive and DescribeTimeToLive', async () => {
+    const { name } = await createTable();
+    const before = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    assert.deepEqual(before.TimeToLiveDescription, { TimeToLiveStatus: 'DISABLED' });
+    const updated = await client.send(new UpdateTimeToLiveCommand({
+      TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
+    }));
+    assert.deepEqual(updated.TimeToLiveSpecification, { Enabled: true, AttributeName: 'expiresAt' });
+    // The server sweeps once a minute (the default --ttl-interval): the change is in progress.
+    const after = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    assert.deepEqual(after.TimeToLiveDescription,
+      { TimeToLiveStatus: 'ENABLING', AttributeName: 'expiresAt' });
+    await rejectsWith(client.send(new UpdateTimeToLiveCommand({
+      TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
+    })), 'ValidationException');
+    await rejectsWith(client.send(new DescribeTimeToLiveCommand({ TableName: unique('missing') })),
+      'ResourceNotFoundException');
   });
 });

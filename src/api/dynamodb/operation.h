@@ -27,6 +27,9 @@ struct Settings {
   std::string account_id = "000000000000";
   // What DescribeEndpoints answers (host[:port] the server listens on).
   std::string endpoint_address = "127.0.0.1:8000";
+  // How often the Time to Live sweeper runs (eddy serve --ttl-interval); a TTL change shows as
+  // ENABLING or DISABLING for this long.
+  int64_t ttl_interval_ms = 60'000;
 };
 
 // What operations share. Thread-safe: operations run concurrently on the server's threads.

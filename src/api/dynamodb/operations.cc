@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 
-constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations{{
+constexpr std::array<std::pair<std::string_view, Operation>, 22> kOperations{{
     {"BatchGetItem", batch_get_item},
     {"BatchWriteItem", batch_write_item},
     {"CreateTable", create_table},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations{{
     {"DescribeEndpoints", describe_endpoints},
     {"DescribeLimits", describe_limits},
     {"DescribeTable", describe_table},
+    {"DescribeTimeToLive", describe_time_to_live},
     {"GetItem", get_item},
     {"ListTables", list_tables},
     {"ListTagsOfResource", list_tags_of_resource},
@@ -32,6 +33,7 @@ constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations{{
     {"UntagResource", untag_resource},
     {"UpdateItem", update_item},
     {"UpdateTable", update_table},
+    {"UpdateTimeToLive", update_time_to_live},
 }};
 
 }  // namespace

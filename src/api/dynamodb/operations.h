@@ -25,5 +25,7 @@ void describe_endpoints(const Json& request, Context& context, Reply reply);
 void tag_resource(const Json& request, Context& context, Reply reply);
 void untag_resource(const Json& request, Context& context, Reply reply);
 void list_tags_of_resource(const Json& request, Context& context, Reply reply);
+void update_time_to_live(const Json& request, Context& context, Reply reply);
+void describe_time_to_live(const Json& request, Context& context, Reply reply);
 
 }  // namespace eddy::api::dynamodb
