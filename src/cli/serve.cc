@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -90,6 +92,15 @@ std::string write_node_preload(const ServeOptions& options) {
 }  // namespace
 
 int serve(const ServeOptions& options) {
+  // SIGINT and SIGTERM are blocked here, before any thread starts (threads inherit the mask),
+  // and taken by one thread at the end with sigwait: the shutdown then runs in order while the
+  // server still answers (function processes finishing their work call Eddy's APIs).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   http::ServerOptions server_options;
   if (!split_listen(options.listen, server_options.host, server_options.port)) {
     std::fprintf(stderr, "eddy serve: --listen must be HOST:PORT, not '%s'\n",
@@ -212,6 +223,10 @@ int serve(const ServeOptions& options) {
     }
   }
   process_options.node_preload = write_node_preload(options);
+  const std::string preload_dir =
+      process_options.node_preload.empty()
+          ? ""
+          : std::filesystem::path(process_options.node_preload).parent_path().string();
   process_options.log = [mu = std::make_shared<std::mutex>()](
                             std::string_view function, std::string_view request_id,
                             std::string_view stream, std::string_view line) {
@@ -355,16 +370,31 @@ int serve(const ServeOptions& options) {
   std::printf("ready\n");
   std::fflush(stdout);
 
-  server.run(/*handle_signals=*/true);
+  // On SIGINT or SIGTERM: the sweeper and the mappings stop first (a mapping waits for its
+  // invocations, whose functions may still call Eddy's APIs), then the function processes are
+  // killed, then the server stops accepting and finishes its requests in flight.
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    std::printf("eddy: stopping: event source mappings finish their invocations\n");
+    std::fflush(stdout);
+    ttl_sweeper.reset();
+    mappings.reset();
+    processes->shutdown();
+    server.stop();
+  });
+  server.run(/*handle_signals=*/false);
+  stopper.join();
   std::printf("eddy: stopped accepting, in-flight requests finished; closing the data store\n");
   std::fflush(stdout);
-  // Mappings first (their pollers wait for their invocations), then the functions, then the
-  // engine, which completes every acknowledged write and closes RocksDB.
-  ttl_sweeper.reset();
-  mappings.reset();
-  processes->shutdown();  // a function process still running is killed
+  // Then the functions, then the engine, which completes every acknowledged write and closes
+  // RocksDB.
   runtime.reset();
   engine->reset();
+  if (options.in_memory && !preload_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(preload_dir, ignored);
+  }
   return 0;
 }
 

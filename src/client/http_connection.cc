@@ -2,15 +2,13 @@
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -102,29 +100,47 @@ const std::string* HttpResponse::header(std::string_view lower_case_name) const 
   return nullptr;
 }
 
+// Each operation runs asynchronously on the connection's own io_context, driven to completion
+// right away: Beast's tcp_stream then enforces the timeout (blocking Asio calls have none).
 struct HttpConnection::Transport {
   asio::io_context io{1};
   std::optional<asio::ssl::context> tls;
-  std::optional<tcp::socket> plain;
-  std::optional<asio::ssl::stream<tcp::socket>> secure;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
 
-  tcp::socket& socket() { return secure ? secure->next_layer() : *plain; }
+  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  bool open() const { return secure.has_value() || plain.has_value(); }
 
   void close() {
-    beast::error_code ignored;
-    if (secure) {
-      secure->next_layer().close(ignored);
-      secure.reset();
+    if (open()) {
+      beast::error_code ignored;
+      tcp().socket().close(ignored);
     }
-    if (plain) {
-      plain->close(ignored);
-      plain.reset();
-    }
+    secure.reset();
+    plain.reset();
     buffer.clear();
   }
 
-  bool open() const { return secure.has_value() || plain.has_value(); }
+  // Sets the deadline of the next operation (0: none).
+  void deadline(int64_t timeout_ms) {
+    if (!open()) return;
+    if (timeout_ms > 0) {
+      tcp().expires_after(std::chrono::milliseconds(timeout_ms));
+    } else {
+      tcp().expires_never();
+    }
+  }
+
+  // Starts `operation(handler)` and runs the io_context until the handler has been called.
+  template <class Operation>
+  beast::error_code run(Operation&& operation) {
+    beast::error_code result;
+    operation([&result](beast::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  }
 };
 
 HttpConnection::HttpConnection(Url url, HttpOptions options)
@@ -134,33 +150,51 @@ HttpConnection::~HttpConnection() {
   transport_->close();
 }
 
-namespace {
-
-// Blocking reads and writes give up after the timeout (the socket's own timeouts: synchronous
-// Asio operations have none); requests go out at once.
-void set_timeouts(tcp::socket& socket, int64_t timeout_ms) {
-  // Each request waits for its answer: Nagle's algorithm would only delay it.
-  beast::error_code ignored;
-  socket.set_option(tcp::no_delay(true), ignored);
-  if (timeout_ms <= 0) return;
-  timeval tv{static_cast<time_t>(timeout_ms / 1000),
-             static_cast<suseconds_t>((timeout_ms % 1000) * 1000)};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-template <class Stream>
-beast::error_code exchange(Stream& stream, beast::flat_buffer& buffer,
-                           bhttp::request<bhttp::string_body>& request,
-                           bhttp::response_parser<bhttp::string_body>& parser) {
+Status HttpConnection::connect() {
+  auto& t = *transport_;
   beast::error_code ec;
-  bhttp::write(stream, request, ec);
-  if (ec) return ec;
-  bhttp::read(stream, buffer, parser, ec);
-  return ec;
+  tcp::resolver resolver(t.io);
+  auto endpoints = resolver.resolve(url_.host, std::to_string(url_.port), ec);
+  if (ec) return Status::io_error(fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+  if (url_.https) {
+    if (!t.tls) {
+      t.tls.emplace(asio::ssl::context::tls_client);
+      t.tls->set_verify_mode(asio::ssl::verify_peer);
+      t.tls->set_default_verify_paths();
+      if (!std::getenv("SSL_CERT_FILE")) {
+        for (const char* bundle : kCaBundles) {
+          std::error_code exists;
+          beast::error_code ignored;
+          if (std::filesystem::exists(bundle, exists)) t.tls->load_verify_file(bundle, ignored);
+        }
+      }
+    }
+    t.secure.emplace(t.io, *t.tls);
+  } else {
+    t.plain.emplace(t.io);
+  }
+  t.deadline(options_.timeout_ms);
+  ec = t.run([&](auto handler) { t.tcp().async_connect(endpoints, std::move(handler)); });
+  if (!ec) {
+    // Each request waits for its answer: Nagle's algorithm would only delay it.
+    t.tcp().socket().set_option(tcp::no_delay(true), ec);
+  }
+  if (!ec && t.secure) {
+    // SNI, and the certificate must name the host.
+    SSL_set_tlsext_host_name(t.secure->native_handle(), url_.host.c_str());
+    t.secure->set_verify_callback(asio::ssl::host_name_verification(url_.host));
+    t.deadline(options_.timeout_ms);
+    ec = t.run([&](auto handler) {
+      t.secure->async_handshake(asio::ssl::stream_base::client, std::move(handler));
+    });
+  }
+  if (ec) {
+    t.close();
+    return Status::io_error(fmt::format("cannot connect to {}: {}", url_.host_header(),
+                                        ec == beast::error::timeout ? "timed out" : ec.message()));
+  }
+  return {};
 }
-
-}  // namespace
 
 Result<HttpResponse> HttpConnection::request(std::string_view method, std::string_view target,
                                              const Headers& headers, std::string_view body) {
@@ -179,54 +213,38 @@ Result<HttpResponse> HttpConnection::request(std::string_view method, std::strin
   auto& t = *transport_;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = t.open();
-    beast::error_code ec;
-    if (!t.open()) {
-      tcp::resolver resolver(t.io);
-      auto endpoints = resolver.resolve(url_.host, std::to_string(url_.port), ec);
-      if (ec) {
-        return Status::io_error(fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
-      }
-      if (url_.https) {
-        if (!t.tls) {
-          t.tls.emplace(asio::ssl::context::tls_client);
-          t.tls->set_verify_mode(asio::ssl::verify_peer);
-          t.tls->set_default_verify_paths();
-          if (!std::getenv("SSL_CERT_FILE")) {
-            for (const char* bundle : kCaBundles) {
-              std::error_code exists;
-              if (std::filesystem::exists(bundle, exists)) t.tls->load_verify_file(bundle, ec);
-            }
-          }
-        }
-        t.secure.emplace(t.io, *t.tls);
-        asio::connect(t.secure->next_layer(), endpoints, ec);
-        if (!ec) {
-          set_timeouts(t.secure->next_layer(), options_.timeout_ms);
-          // SNI, and the certificate must name the host.
-          SSL_set_tlsext_host_name(t.secure->native_handle(), url_.host.c_str());
-          t.secure->set_verify_callback(asio::ssl::host_name_verification(url_.host));
-          t.secure->handshake(asio::ssl::stream_base::client, ec);
-        }
-      } else {
-        t.plain.emplace(t.io);
-        asio::connect(*t.plain, endpoints, ec);
-        if (!ec) set_timeouts(*t.plain, options_.timeout_ms);
-      }
-      if (ec) {
-        t.close();
-        return Status::io_error(
-            fmt::format("cannot connect to {}: {}", url_.host_header(), ec.message()));
-      }
-    }
+    if (!reused) EDDY_RETURN_IF_ERROR(connect());
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(std::numeric_limits<uint64_t>::max());
-    ec = t.secure ? exchange(*t.secure, t.buffer, request, parser)
-                  : exchange(*t.plain, t.buffer, request, parser);
+    t.deadline(options_.timeout_ms);
+    beast::error_code ec = t.run([&](auto handler) {
+      if (t.secure) {
+        bhttp::async_write(*t.secure, request, std::move(handler));
+      } else {
+        bhttp::async_write(*t.plain, request, std::move(handler));
+      }
+    });
+    const bool sent = !ec;
+    if (sent) {
+      t.deadline(options_.timeout_ms);
+      ec = t.run([&](auto handler) {
+        if (t.secure) {
+          bhttp::async_read(*t.secure, t.buffer, parser, std::move(handler));
+        } else {
+          bhttp::async_read(*t.plain, t.buffer, parser, std::move(handler));
+        }
+      });
+    }
     if (ec) {
       t.close();
-      if (reused && connection_lost(ec)) continue;  // the server closed an idle connection
-      return Status::io_error(fmt::format("{} {}{}: {}", std::string(method), url_.host_header(),
-                                          full_target, ec.message()));
+      // A kept-alive connection the server had closed: the request was not written, or no
+      // byte of an answer came (end_of_stream). Anything else may have been processed, and is
+      // not sent again.
+      const bool lost = !sent || ec == bhttp::error::end_of_stream;
+      if (reused && lost && connection_lost(ec)) continue;
+      return Status::io_error(
+          fmt::format("{} {}{}: {}", std::string(method), url_.host_header(), full_target,
+                      ec == beast::error::timeout ? "timed out" : ec.message()));
     }
     auto& message = parser.get();
     HttpResponse response;

@@ -1,6 +1,7 @@
 // client::HttpConnection: one keep-alive HTTP/1.1 connection to one origin, over TCP or TLS
-// (OpenSSL, certificate and host name verified), blocking. It reconnects when the server has
-// closed an idle connection. Not thread-safe: one caller at a time (HttpDynamoDb keeps a pool).
+// (OpenSSL, certificate and host name verified), blocking, every step within the timeout. It
+// reconnects when the server has closed an idle connection. Not thread-safe: one caller at a
+// time (HttpDynamoDb keeps a pool).
 //
 // Boost.Beast, in this one file pair of the client layer (it is slow to compile). Used by
 // Eddy's DynamoDB client and by the C++ Runtime API client (lambda/runtime.h), so both build
@@ -41,8 +42,8 @@ struct HttpResponse {
 };
 
 struct HttpOptions {
-  // Connecting, sending and each read must finish within this; 0: wait for ever (the Runtime
-  // API's GET /next has no timeout).
+  // Connecting, the TLS handshake, sending the request and reading the response must each
+  // finish within this; 0: wait for ever (the Runtime API's GET /next has no timeout).
   int64_t timeout_ms = 30'000;
 };
 
@@ -62,6 +63,7 @@ class HttpConnection {
 
  private:
   struct Transport;
+  Status connect();
   Url url_;
   HttpOptions options_;
   std::unique_ptr<Transport> transport_;

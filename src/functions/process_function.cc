@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <thread>
 
 #include "common/random.h"
@@ -109,6 +110,9 @@ std::string describe_exit(int status) {
 
 constexpr size_t kMaxLogLine = 16 * 1024;  // longer lines are split
 
+// Lambda's budget for a runtime's initialisation (on-demand), apart from the function's timeout.
+constexpr auto kInitBudget = std::chrono::seconds(10);
+
 }  // namespace
 
 // ---- Environment: one process and its Runtime API endpoint ----
@@ -123,11 +127,19 @@ class ProcessFunction::Environment final : public RuntimeApiBackend {
   Status start();
 
   // Hands one invocation to the process and waits for its end. `reusable` says whether the
-  // process may serve the next one.
-  InvokeResult run(NextInvocation invocation, const InvocationContext& context, bool& reusable);
+  // process may serve the next one. With `may_retry`, when the process died before it took
+  // the invocation, returns nullopt and gives the invocation back: it was not attempted.
+  std::optional<InvokeResult> run(NextInvocation& invocation, const InvocationContext& context,
+                                  bool may_retry, bool& reusable);
 
   // Kills the process group, closes the endpoint, waits for the threads.
   void close();
+
+  // Whether the process is still there to serve (it may die while idle).
+  bool alive() {
+    std::lock_guard lock(mu_);
+    return !exited_ && !init_failure_ && !closing_;
+  }
 
   // RuntimeApiBackend (called on the endpoint's threads).
   std::optional<NextInvocation> next() override;
@@ -164,49 +176,50 @@ class ProcessFunction::Environment final : public RuntimeApiBackend {
   std::optional<std::string> exited_;  // how the process ended
   bool closing_ = false;
   bool watcher_done_ = false;
+  bool polled_ = false;  // the process has asked for an invocation: it has finished starting
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };
 
 std::vector<std::string> ProcessFunction::Environment::environment(
     uint16_t port, const std::string& endpoint) const {
-  // Reference §3: the reserved variables first; the function's own may not replace them (the
-  // stack parser refuses reserved names).
-  std::vector<std::string> env;
+  // Reference §3. Unreserved defaults first (PATH, LANG, TZ, AWS_ENDPOINT_URL): the function's
+  // own environment may replace them. Then the reserved variables, which it may not (the stack
+  // parser refuses their names).
+  std::map<std::string, std::string> env;
   const char* path = std::getenv("PATH");
-  env.push_back(fmt::format("PATH={}", path ? path : "/usr/local/bin:/usr/bin:/bin"));
-  env.push_back("LANG=en_US.UTF-8");
-  env.push_back("TZ=:UTC");
-  env.push_back(fmt::format("_HANDLER={}", config_.handler));
-  env.push_back(fmt::format("LAMBDA_TASK_ROOT={}", config_.code_dir));
-  env.push_back(fmt::format("LAMBDA_RUNTIME_DIR={}", config_.code_dir));
-  env.push_back(fmt::format("AWS_LAMBDA_RUNTIME_API=127.0.0.1:{}", port));
-  env.push_back(fmt::format("AWS_REGION={}", host_->options().region));
-  env.push_back(fmt::format("AWS_DEFAULT_REGION={}", host_->options().region));
-  env.push_back(fmt::format("AWS_LAMBDA_FUNCTION_NAME={}", config_.name));
-  env.push_back(fmt::format("AWS_LAMBDA_FUNCTION_MEMORY_SIZE={}", config_.memory_size_mb));
-  env.push_back("AWS_LAMBDA_FUNCTION_VERSION=$LATEST");
-  env.push_back("AWS_LAMBDA_INITIALIZATION_TYPE=on-demand");
-  env.push_back(fmt::format("AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/{}", config_.name));
-  env.push_back(fmt::format("AWS_LAMBDA_LOG_STREAM_NAME={}", new_log_stream_name()));
-  env.push_back(fmt::format("AWS_ACCESS_KEY_ID={}", host_->options().credentials.first));
-  env.push_back(fmt::format("AWS_ACCESS_KEY={}", host_->options().credentials.first));
-  env.push_back(fmt::format("AWS_SECRET_ACCESS_KEY={}", host_->options().credentials.second));
+  env["PATH"] = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  env["LANG"] = "en_US.UTF-8";
+  env["TZ"] = ":UTC";
   // SDKs that honour it (AWS SDK v3, boto3 >= 1.28, Eddy's own client) reach Eddy's APIs.
-  env.push_back(fmt::format("AWS_ENDPOINT_URL={}", endpoint));
-  std::string node_options;
-  for (const auto& [name, value] : config_.environment) {
-    if (name == "NODE_OPTIONS") {
-      node_options = value;
-    } else {
-      env.push_back(fmt::format("{}={}", name, value));
-    }
-  }
-  // The AWS SDK v2 reads no endpoint variable; the preload points it at Eddy.
+  env["AWS_ENDPOINT_URL"] = endpoint;
+  for (const auto& [name, value] : config_.environment)
+    env[name] = value;
+  env["_HANDLER"] = config_.handler;
+  env["LAMBDA_TASK_ROOT"] = config_.code_dir;
+  env["LAMBDA_RUNTIME_DIR"] = config_.code_dir;
+  env["AWS_LAMBDA_RUNTIME_API"] = fmt::format("127.0.0.1:{}", port);
+  env["AWS_REGION"] = host_->options().region;
+  env["AWS_DEFAULT_REGION"] = host_->options().region;
+  env["AWS_LAMBDA_FUNCTION_NAME"] = config_.name;
+  env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config_.memory_size_mb);
+  env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+  env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+  env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config_.name;
+  env["AWS_LAMBDA_LOG_STREAM_NAME"] = new_log_stream_name();
+  env["AWS_ACCESS_KEY_ID"] = host_->options().credentials.first;
+  env["AWS_ACCESS_KEY"] = host_->options().credentials.first;
+  env["AWS_SECRET_ACCESS_KEY"] = host_->options().credentials.second;
+  // The AWS SDK v2 reads no endpoint variable; the preload points it at Eddy. Quoted, as
+  // NODE_OPTIONS allows, so that a path with spaces stays one argument.
   if (!host_->options().node_preload.empty()) {
-    node_options = fmt::format("--require {}{}{}", host_->options().node_preload,
+    auto& node_options = env["NODE_OPTIONS"];
+    node_options = fmt::format("--require \"{}\"{}{}", host_->options().node_preload,
                                node_options.empty() ? "" : " ", node_options);
   }
-  if (!node_options.empty()) env.push_back("NODE_OPTIONS=" + node_options);
-  return env;
+  std::vector<std::string> out;
+  for (const auto& [name, value] : env)
+    out.push_back(name + "=" + value);
+  return out;
 }
 
 Status ProcessFunction::Environment::start() {
@@ -344,13 +357,14 @@ void ProcessFunction::Environment::watch() {
       {
         std::lock_guard lock(mu_);
         // The process is a zombie until reaped, so its id cannot name another group yet:
-        // whatever it left behind in its group goes with it, then it is reaped.
+        // whatever it left behind in its group goes with it, the host forgets the group (its
+        // shutdown kills only groups it knows), then the process is reaped.
         ::kill(-pid_, SIGKILL);
+        host_->remove_group(pid_);
         int status = 0;
         ::waitpid(pid_, &status, 0);
         exited_ = describe_exit(status);
       }
-      host_->remove_group(pid_);
       cv_.notify_all();
     }
   }
@@ -363,8 +377,9 @@ void ProcessFunction::Environment::watch() {
   cv_.notify_all();
 }
 
-InvokeResult ProcessFunction::Environment::run(NextInvocation invocation,
-                                               const InvocationContext& context, bool& reusable) {
+std::optional<InvokeResult> ProcessFunction::Environment::run(NextInvocation& invocation,
+                                                              const InvocationContext& context,
+                                                              bool may_retry, bool& reusable) {
   const std::string request_id = invocation.request_id;
   std::unique_lock lock(mu_);
   current_id_ = request_id;
@@ -376,6 +391,8 @@ InvokeResult ProcessFunction::Environment::run(NextInvocation invocation,
   const bool ended = cv_.wait_until(lock, deadline, [this] {
     return result_.has_value() || init_failure_.has_value() || exited_.has_value();
   });
+  const bool taken = !pending_.has_value();
+  if (!taken) invocation = std::move(*pending_);
   pending_.reset();
   current_id_.clear();
   reusable = false;
@@ -384,13 +401,21 @@ InvokeResult ProcessFunction::Environment::run(NextInvocation invocation,
     return std::move(*result_);
   }
   if (init_failure_) return *init_failure_;
+  if (ended && !taken && may_retry) return std::nullopt;  // died before taking it
   if (ended) {
     return FunctionError{
         "Runtime.ExitError",
         fmt::format("RequestId: {} Error: Runtime exited with error: {}", request_id, *exited_)};
   }
-  // The deadline: the process is killed (it has not been reaped: exited_ is not set), and the
-  // next invocation gets a fresh one.
+  // The deadline. A process that has not asked for an invocation yet is still starting: as
+  // Lambda's init phase has a budget of its own, it is left to finish (within kInitBudget)
+  // and kept for the next invocation instead of being killed, else a function that starts
+  // slower than its timeout would never get warm. Otherwise the process is killed (it has not
+  // been reaped: exited_ is not set), and the next invocation gets a fresh one.
+  if (!polled_ && std::chrono::steady_clock::now() - started_at_ < kInitBudget) {
+    reusable = true;
+    return timeout_error(request_id, config_.timeout_ms);
+  }
   ::kill(-pid_, SIGKILL);
   return timeout_error(request_id, config_.timeout_ms);
 }
@@ -418,8 +443,8 @@ void ProcessFunction::Environment::close() {
     watcher_.join();
   }
   if (pid_ > 0 && !exited_) {  // started, but never watched (or the watcher was stopped first)
-    ::waitpid(pid_, nullptr, 0);
     host_->remove_group(pid_);
+    ::waitpid(pid_, nullptr, 0);
   }
   for (int fd : {pidfd_, out_, err_, stop_})
     if (fd >= 0) ::close(fd);
@@ -435,6 +460,7 @@ std::optional<NextInvocation> ProcessFunction::Environment::next() {
   if (closing_) return std::nullopt;
   NextInvocation invocation = std::move(*pending_);
   pending_.reset();
+  polled_ = true;
   return invocation;
 }
 
@@ -505,35 +531,42 @@ size_t ProcessFunction::idle_environments() const {
 }
 
 void ProcessFunction::invoke(std::string event, const InvocationContext& context, InvokeDone done) {
-  std::shared_ptr<Environment> environment;
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      environment = std::move(idle_.back());
-      idle_.pop_back();
-    }
-  }
-  if (!environment) {
-    environment = std::make_shared<Environment>(config_, host_);
-    if (auto started = environment->start(); !started.is_ok()) {
-      environment.reset();
-      // What Lambda reports when the bootstrap cannot be run.
-      return done(FunctionError{
-          "Runtime.InvalidEntrypoint",
-          fmt::format("RequestId: {} Error: {}", context.request_id, started.message())});
-    }
-  }
   NextInvocation invocation{context.request_id, std::move(event), context.deadline_ms,
                             context.function_arn, new_trace_id()};
-  bool reusable = false;
-  InvokeResult result = environment->run(std::move(invocation), context, reusable);
-  if (reusable) {
-    std::lock_guard lock(mu_);
-    idle_.push_back(std::move(environment));
-  } else {
-    environment.reset();  // closes it: the next invocation starts a fresh process
+  for (;;) {
+    std::shared_ptr<Environment> environment;
+    {
+      std::lock_guard lock(mu_);
+      while (!idle_.empty() && !environment) {
+        environment = std::move(idle_.back());
+        idle_.pop_back();
+        if (!environment->alive()) environment.reset();  // died while idle: closed here
+      }
+    }
+    const bool warm = environment != nullptr;
+    if (!warm) {
+      environment = std::make_shared<Environment>(config_, host_);
+      if (auto started = environment->start(); !started.is_ok()) {
+        environment.reset();
+        // What Lambda reports when the bootstrap cannot be run.
+        return done(FunctionError{
+            "Runtime.InvalidEntrypoint",
+            fmt::format("RequestId: {} Error: {}", context.request_id, started.message())});
+      }
+    }
+    bool reusable = false;
+    std::optional<InvokeResult> result =
+        environment->run(invocation, context, /*may_retry=*/warm, reusable);
+    if (reusable) {
+      std::lock_guard lock(mu_);
+      idle_.push_back(std::move(environment));
+    } else {
+      environment.reset();  // closes it: the next invocation starts a fresh process
+    }
+    if (result) return done(std::move(*result));
+    // A warm process that died unnoticed while idle never saw the invocation: a fresh one
+    // gets it. (A fresh one that dies before taking it fails it: may_retry was false.)
   }
-  done(std::move(result));
 }
 
 }  // namespace eddy::functions

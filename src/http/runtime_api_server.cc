@@ -8,9 +8,11 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -53,6 +55,7 @@ class RuntimeApiServer final : public functions::RuntimeApiEndpoint {
   void accept_loop();
   void serve(Connection& connection);
   bhttp::response<bhttp::string_body> handle(bhttp::request<bhttp::string_body>& request);
+  RuntimeApiReply too_large(std::string_view target);
   void reap_finished();  // joins the threads of closed connections (mu_ held)
 
   functions::RuntimeApiBackend& backend_;
@@ -108,9 +111,14 @@ void RuntimeApiServer::accept_loop() {
     beast::error_code ec;
     tcp::socket socket(io_);
     acceptor_.accept(socket, ec);
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (closing_) return;
-    if (ec) continue;
+    if (ec) {
+      // Out of descriptors, say: try again shortly rather than spin.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
     reap_finished();
     // Requests and answers are small and each waits for the other: no Nagle delay.
     socket.set_option(tcp::no_delay(true), ec);
@@ -120,6 +128,23 @@ void RuntimeApiServer::accept_loop() {
       connection.done = true;
     });
   }
+}
+
+// The answer to a body over the payload limit: 413, and for an invocation's response the
+// invocation fails (Function.ResponseSizeTooLarge).
+RuntimeApiReply RuntimeApiServer::too_large(std::string_view target) {
+  RuntimeApiReply reply{
+      413, R"({"errorMessage":"Payload too large","errorType":"RequestEntityTooLarge"})"};
+  if (target.starts_with(kPrefix) && target.ends_with("/response")) {
+    target.remove_prefix(kPrefix.size());
+    if (target.starts_with(kInvocation)) {
+      target.remove_prefix(kInvocation.size());
+      target.remove_suffix(std::string_view("/response").size());
+      reply = backend_.response_too_large(target);
+      reply.status = 413;
+    }
+  }
+  return reply;
 }
 
 void RuntimeApiServer::serve(Connection& connection) {
@@ -133,38 +158,38 @@ void RuntimeApiServer::serve(Connection& connection) {
     bhttp::read_header(connection.socket, buffer, parser, ec);
     if (ec) break;
     const auto length = parser.content_length();
+    std::optional<RuntimeApiReply> refused;
+    bool keep_alive = false;
     if (length && *length > functions::kMaxPayloadBytes) {
-      // A response over 6 MB: the invocation fails and the runtime hears 413. The body is read
-      // and dropped so that the connection stays usable, up to a bound past which it is closed.
-      std::string_view target = view(parser.get().target());
-      RuntimeApiReply reply{
-          413, R"({"errorMessage":"Payload too large","errorType":"RequestEntityTooLarge"})"};
-      if (target.starts_with(kPrefix) && target.ends_with("/response")) {
-        target.remove_prefix(kPrefix.size());
-        if (target.starts_with(kInvocation)) {
-          target.remove_prefix(kInvocation.size());
-          target.remove_suffix(std::string_view("/response").size());
-          reply = backend_.response_too_large(target);
-          reply.status = 413;
-        }
+      // A body over 6 MB with a Content-Length: it is read (up to a bound; past it the
+      // connection is closed) and dropped, so that the connection stays usable.
+      refused = too_large(view(parser.get().target()));
+      if (*length <= kMaxDrainedBytes && !parser.is_done()) {
+        bhttp::read(connection.socket, buffer, parser, ec);
+        keep_alive = !ec && parser.get().keep_alive();
       }
-      const bool drain = *length <= kMaxDrainedBytes;
-      if (drain && !parser.is_done()) bhttp::read(connection.socket, buffer, parser, ec);
-      bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(reply.status), 11};
-      response.set(bhttp::field::content_type, "application/json");
-      response.body() = std::move(reply.body);
-      response.keep_alive(drain && !ec && parser.get().keep_alive());
-      response.prepare_payload();
-      bhttp::write(connection.socket, response, ec);
-      if (ec || !response.keep_alive()) break;
-      continue;
+    } else {
+      // Chunked bodies (streamed responses) are bounded while they are read; past the bound
+      // the rest is not read, and the connection is closed after the 413.
+      parser.body_limit(functions::kMaxPayloadBytes);
+      if (!parser.is_done()) bhttp::read(connection.socket, buffer, parser, ec);
+      if (ec == bhttp::error::body_limit) {
+        refused = too_large(view(parser.get().target()));
+      } else if (ec) {
+        break;
+      }
     }
-    // Chunked bodies (streamed responses) are bounded while they are read.
-    parser.body_limit(functions::kMaxPayloadBytes);
-    if (!parser.is_done()) bhttp::read(connection.socket, buffer, parser, ec);
-    if (ec) break;
-    auto response = handle(parser.get());
-    response.keep_alive(parser.get().keep_alive());
+    bhttp::response<bhttp::string_body> response;
+    if (refused) {
+      response =
+          bhttp::response<bhttp::string_body>{static_cast<bhttp::status>(refused->status), 11};
+      response.set(bhttp::field::content_type, "application/json");
+      response.body() = std::move(refused->body);
+      response.keep_alive(keep_alive);
+    } else {
+      response = handle(parser.get());
+      response.keep_alive(parser.get().keep_alive());
+    }
     response.prepare_payload();
     bhttp::write(connection.socket, response, ec);
     if (ec || !response.keep_alive()) break;

@@ -8,6 +8,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 
@@ -123,6 +130,32 @@ TEST_F(HttpDynamoDbTest, AnUnreachableEndpointIsAConnectionError) {
   ASSERT_TRUE(std::holds_alternative<Error>(failed));
   EXPECT_EQ(std::get<Error>(failed).name(), "ConnectionError");
   EXPECT_EQ(std::get<Error>(failed).http_status, 0);
+}
+
+TEST(HttpConnection, AServerThatNeverAnswersTimesOut) {
+  // A listening socket nobody accepts from: the kernel completes the connection, the request
+  // is sent, and no answer ever comes.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const auto port = ntohs(address.sin_port);
+
+  HttpConnection connection(Url::parse(fmt::format("http://127.0.0.1:{}", port)).value(),
+                            HttpOptions{.timeout_ms = 300});
+  const auto started = std::chrono::steady_clock::now();
+  auto response = connection.request("POST", "/", {}, "{}");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(response.is_ok());
+  EXPECT_THAT(response.status().message(), HasSubstr("timed out"));
+  // It gave up: well before the seconds a blocking read would wait for ever.
+  EXPECT_LT(waited, std::chrono::seconds(20));
+  ::close(listener);
 }
 
 TEST(Url, ParsesTheFormsTheSdksAccept) {

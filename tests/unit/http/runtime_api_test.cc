@@ -42,6 +42,10 @@ if os.environ.get("INIT_ERROR"):
     raise SystemExit(1)
 
 pid = os.getpid()
+print("started", pid, flush=True)
+if os.environ.get("INIT_SECONDS"):
+    import time
+    time.sleep(float(os.environ["INIT_SECONDS"]))
 count = 0
 while True:
     status, headers, body = call("GET", "/invocation/next")
@@ -59,6 +63,8 @@ while True:
             "unknownId": call("POST", "/invocation/not-this-one/response", b"{}")[0],
             "unknownPath": call("GET", "/nothing/here")[0],
             "cwd": os.getcwd(),
+            "lang": os.environ["LANG"],
+            "handler": os.environ["_HANDLER"],
         }
         print("probe", rid, flush=True)
         status = call("POST", "/invocation/" + rid + "/response", json.dumps(result).encode())[0]
@@ -206,6 +212,43 @@ TEST_F(RuntimeApiTest, ATimeoutKillsTheProcessAndTheNextInvocationGetsAFreshOne)
   const auto old_pid = pid_of(first);
   EXPECT_NE(pid_of(after), old_pid);
   EXPECT_NE(::kill(static_cast<pid_t>(old_pid), 0), 0) << "the timed-out process is gone";
+}
+
+TEST_F(RuntimeApiTest, AProcessSlowerToStartThanTheTimeoutIsNotKilledAndGetsWarm) {
+  // It starts in 3 s; the timeout is 2 s. The first invocation times out without reaching it
+  // (Lambda's init phase has its own budget); the process finishes starting and serves the
+  // next one.
+  auto f = function({{"INIT_SECONDS", "3"}});
+  auto first = invoke(*f, R"({"do":"probe"})", "slow-1");
+  ASSERT_TRUE(std::holds_alternative<functions::FunctionError>(first)) << text_of(first);
+  EXPECT_EQ(std::get<functions::FunctionError>(first).error_type, "Sandbox.Timedout");
+  EXPECT_EQ(f->idle_environments(), 1u);
+  const std::string second = text_of(invoke(*f, R"({"do":"probe"})", "slow-2"));
+  EXPECT_THAT(second, HasSubstr(R"("requestId": "slow-2")"));
+  EXPECT_THAT(second, HasSubstr(R"("count": 1)")) << "the timed-out event was never delivered";
+  const auto pid = second.substr(second.find(R"("pid": )") + 7);
+  EXPECT_TRUE(logged("stdout] started " + pid.substr(0, pid.find(','))))
+      << "the process that started first served it";
+}
+
+TEST_F(RuntimeApiTest, AWarmProcessThatDiedWhileIdleIsReplacedWithoutFailingTheNext) {
+  auto f = function();
+  const std::string first = text_of(invoke(*f, R"({"do":"probe"})", "idle-1"));
+  const auto pid = std::stoll(first.substr(first.find(R"("pid": )") + 7));
+  ASSERT_EQ(::kill(static_cast<pid_t>(pid), SIGKILL), 0);
+  // At once: the death may or may not have been noticed yet; either way the event runs.
+  const std::string second = text_of(invoke(*f, R"({"do":"probe"})", "idle-2"));
+  EXPECT_THAT(second, HasSubstr(R"("requestId": "idle-2")"));
+  EXPECT_THAT(second, HasSubstr(R"("count": 1)"));
+  EXPECT_EQ(second.find(fmt::format(R"("pid": {},)", pid)), std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, TheFunctionsEnvironmentReplacesDefaultsButNotReservedNames) {
+  // (The stack parser refuses reserved names; the process host would not honour one anyway.)
+  auto f = function({{"LANG", "C.UTF-8"}, {"_HANDLER", "other.handler"}});
+  const std::string result = text_of(invoke(*f, R"({"do":"probe"})", "env-1"));
+  EXPECT_THAT(result, HasSubstr(R"("lang": "C.UTF-8")"));
+  EXPECT_THAT(result, HasSubstr(R"("handler": "runtime.handler")"));
 }
 
 TEST_F(RuntimeApiTest, AnInitErrorIsTheFirstInvocationsError) {

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Foreground writes while Time to Live sweeps (issue 9: "without hurting foreground latency").
+
+    python3 bench/ttl/run.py [--expired 100000] [--seconds 5] [--connections 8]
+
+Starts `eddy serve` (sync durability, a temporary data dir, --ttl-interval 100ms), loads a
+table `bench` with N expired items (BatchWriteItem), then runs wrk's PutItem load
+(bench/http/put.lua: new ~400-byte items into `bench`) twice for the same time:
+
+1. baseline: Time to Live off, nothing to sweep;
+2. sweeping: Time to Live turned on just before; the sweeper deletes the expired items while
+   wrk writes. The script reports how many were deleted during the run.
+
+Ratios are against the baseline of the same run.
+"""
+
+import argparse
+import http.client
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+
+
+def aws(conn, operation, body):
+    conn.request("POST", "/", body=json.dumps(body), headers={
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "DynamoDB_20120810." + operation})
+    r = conn.getresponse()
+    data = json.loads(r.read() or b"{}")
+    if r.status != 200:
+        raise RuntimeError("%s: %s" % (operation, data))
+    return data
+
+
+def wrk(url, connections, seconds):
+    run = subprocess.run(["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "30s",
+                          "-s", str(REPO / "bench" / "http" / "put.lua"), url, "--",
+                          str(time.time_ns())], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError("wrk failed: %s %s" % (run.stdout, run.stderr))
+    line = next(l for l in run.stdout.splitlines() if l.startswith("BENCH "))
+    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--expired", type=int, default=100000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--eddy", default=str(REPO / "build" / "eddy"))
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="eddy-bench-ttl-"))
+    proc = subprocess.Popen([args.eddy, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                             str(data), "--no-stack", "--ttl-interval", "100ms"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            m = re.search(r"endpoint: http://([\d.]+):(\d+)", line)
+            if m:
+                host, port = m.group(1), int(m.group(2))
+            if line.strip() == "ready":
+                break
+        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        url = "http://%s:%d" % (host, port)
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        aws(conn, "CreateTable", {
+            "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}})
+        expires = str(int(time.time()) - 60)
+        for start in range(0, args.expired, 25):
+            aws(conn, "BatchWriteItem", {"RequestItems": {"bench": [
+                {"PutRequest": {"Item": {"pk": {"S": "old-%07d" % i}, "expires": {"N": expires},
+                                         "content": {"S": "x" * 300}}}}
+                for i in range(start, min(start + 25, args.expired))]}})
+
+        def item_count():
+            return aws(conn, "DescribeTable", {"TableName": "bench"})["Table"]["ItemCount"]
+
+        baseline = wrk(url, args.connections, args.seconds)
+        before = item_count()
+        aws(conn, "UpdateTimeToLive", {"TableName": "bench", "TimeToLiveSpecification": {
+            "Enabled": True, "AttributeName": "expires"}})
+        sweeping = wrk(url, args.connections, args.seconds)
+        written = sweeping["requests"]
+        deleted = before + written - item_count()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        shutil.rmtree(data, ignore_errors=True)
+
+    print("## PutItem under load while Time to Live sweeps (%d connections, %d s each, %d expired "
+          "items)\n" % (args.connections, args.seconds, args.expired))
+    print("| run | PutItem/s | p50 | p99 | p99.9 | ratio (PutItem/s) | p99 ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in (("TTL off (baseline)", baseline), ("sweeping", sweeping)):
+        print("| %s | %.0f | %d µs | %d µs | %d µs | %.2f | %.2f |" % (
+            name, r["rps"], r["p50_us"], r["p99_us"], r["p999_us"], r["rps"] / baseline["rps"],
+            r["p99_us"] / baseline["p99_us"]))
+    print("\nItems deleted by the sweeper during the second run: %d (%.0f/s)"
+          % (deleted, deleted / args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
