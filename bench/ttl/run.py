@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Foreground writes while Time to Live sweeps (issue 9: "without hurting foreground latency").
 
-    python3 bench/ttl/run.py [--expired 100000] [--seconds 5] [--connections 8]
+    python3 bench/ttl/run.py [--expired 100000] [--seconds 5] [--connections 8] [--rates 0,1000]
 
-Starts `eddy serve` (sync durability, a temporary data dir, --ttl-interval 100ms), loads a
-table `bench` with N expired items (BatchWriteItem), then runs wrk's PutItem load
+For each sweeper pace in --rates (--ttl-deletes-per-second; 0 is unlimited, 1000 the
+default), starts `eddy serve` (sync durability, a temporary data dir, --ttl-interval 100ms),
+loads a table `bench` with N expired items (BatchWriteItem), then runs wrk's PutItem load
 (bench/http/put.lua: new ~400-byte items into `bench`) twice for the same time:
 
 1. baseline: Time to Live off, nothing to sweep;
@@ -57,10 +58,27 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--eddy", default=str(REPO / "build" / "eddy"))
+    parser.add_argument("--rates", default="0,1000")
     args = parser.parse_args()
+    print("## PutItem under load while Time to Live sweeps (%d connections, %d s each, %d expired "
+          "items)\n" % (args.connections, args.seconds, args.expired))
+    print("| --ttl-deletes-per-second | run | PutItem/s | p50 | p99 | p99.9 | ratio (PutItem/s) "
+          "| p99 ratio | deleted/s |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for rate in [int(r) for r in args.rates.split(",")]:
+        baseline, sweeping, deleted = measure(args, rate)
+        for name, r, d in (("TTL off (baseline)", baseline, ""),
+                           ("sweeping", sweeping, "%.0f" % (deleted / args.seconds))):
+            print("| %s | %s | %.0f | %d µs | %d µs | %d µs | %.2f | %.2f | %s |" % (
+                rate or "unlimited", name, r["rps"], r["p50_us"], r["p99_us"], r["p999_us"],
+                r["rps"] / baseline["rps"], r["p99_us"] / baseline["p99_us"], d))
+
+
+def measure(args, rate):
     data = Path(tempfile.mkdtemp(prefix="eddy-bench-ttl-"))
     proc = subprocess.Popen([args.eddy, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                             str(data), "--no-stack", "--ttl-interval", "100ms"],
+                             str(data), "--no-stack", "--ttl-interval", "100ms",
+                             "--ttl-deletes-per-second", str(rate)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         for line in proc.stdout:
@@ -92,23 +110,12 @@ def main():
         aws(conn, "UpdateTimeToLive", {"TableName": "bench", "TimeToLiveSpecification": {
             "Enabled": True, "AttributeName": "expires"}})
         sweeping = wrk(url, args.connections, args.seconds)
-        written = sweeping["requests"]
-        deleted = before + written - item_count()
+        deleted = before + sweeping["requests"] - item_count()
+        return baseline, sweeping, deleted
     finally:
         proc.terminate()
         proc.wait(30)
         shutil.rmtree(data, ignore_errors=True)
-
-    print("## PutItem under load while Time to Live sweeps (%d connections, %d s each, %d expired "
-          "items)\n" % (args.connections, args.seconds, args.expired))
-    print("| run | PutItem/s | p50 | p99 | p99.9 | ratio (PutItem/s) | p99 ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in (("TTL off (baseline)", baseline), ("sweeping", sweeping)):
-        print("| %s | %.0f | %d µs | %d µs | %d µs | %.2f | %.2f |" % (
-            name, r["rps"], r["p50_us"], r["p99_us"], r["p999_us"], r["rps"] / baseline["rps"],
-            r["p99_us"] / baseline["p99_us"]))
-    print("\nItems deleted by the sweeper during the second run: %d (%.0f/s)"
-          % (deleted, deleted / args.seconds))
 
 
 if __name__ == "__main__":

@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
       ->add_option("--ttl-interval", serve.ttl_interval,
                    "How often tables with Time to Live on are swept for expired items")
       ->capture_default_str();
+  serve_command
+      ->add_option("--ttl-deletes-per-second", serve.ttl_deletes_per_second,
+                   "Time to Live deletes at most this many items a second (0: no limit)")
+      ->capture_default_str();
   serve_command->add_option("--stack", serve.stack_file,
                             "A stack file (YAML) to deploy: tables, functions, event sources");
   serve_command

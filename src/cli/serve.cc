@@ -185,7 +185,9 @@ int serve(const ServeOptions& options) {
   api::dynamodb::Context dynamodb(**engine, settings);
   // Time to Live: expired items are deleted in the background.
   auto ttl_sweeper = std::make_unique<api::dynamodb::TtlSweeper>(
-      **engine, api::dynamodb::TtlSweeperOptions{.interval_ms = *ttl_interval});
+      **engine,
+      api::dynamodb::TtlSweeperOptions{.interval_ms = *ttl_interval,
+                                       .max_deletes_per_second = options.ttl_deletes_per_second});
   ttl_sweeper->start();
   // Shard iterators are signed with a key of this process: they do not outlive a restart.
   api::streams::Context streams(**engine, dynamodb.settings, random_bytes(32));

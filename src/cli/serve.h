@@ -16,11 +16,12 @@ struct ServeOptions {
   bool no_stack = false;
   std::optional<std::string> credentials_file;
   unsigned threads = 0;
-  std::string idle_timeout = "60s";      // keep-alive connections idle this long are closed
-  std::string stream_retention = "24h";  // stream records older than this are trimmed
-  uint32_t stream_shards = 1;            // open shards per stream
-  std::string shard_rollover = "4h";     // open shards older than this roll over
-  std::string ttl_interval = "1m";       // how often expired items are looked for
+  std::string idle_timeout = "60s";        // keep-alive connections idle this long are closed
+  std::string stream_retention = "24h";    // stream records older than this are trimmed
+  uint32_t stream_shards = 1;              // open shards per stream
+  std::string shard_rollover = "4h";       // open shards older than this roll over
+  std::string ttl_interval = "1m";         // how often expired items are looked for
+  uint32_t ttl_deletes_per_second = 1000;  // the sweeper's pace (0: unlimited)
   // A stack file to deploy (tables, functions, event sources).
   std::optional<std::string> stack_file;
   // Invocations of one function at once unless it reserves its own (0: 2 x cores).

@@ -97,6 +97,13 @@ Result<uint64_t> TtlSweeper::sweep_table(const storage::TableDescription& table,
     }
     deleted += changed;
     if (!page.last_evaluated_key) break;
+    if (options_.max_deletes_per_second > 0 && changed > 0) {
+      // Pace: this page's deletes take their share of a second before the next page.
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock,
+                   std::chrono::microseconds(changed * 1'000'000 / options_.max_deletes_per_second),
+                   [this] { return stopping_; });
+    }
     scan.exclusive_start_key = std::move(page.last_evaluated_key);
   }
   return deleted;
