@@ -19,18 +19,19 @@ built-in measured in the same run.
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from wrk_bench import run_wrk  # noqa: E402
+
 RIC = REPO / "tests" / "compat" / "node_modules" / "aws-lambda-ric" / "index.mjs"
 
 
@@ -59,13 +60,7 @@ def invoke(url, function, event):
 
 
 def wrk(url, function, connections, seconds):
-    run = subprocess.run(["wrk", "-t%d" % min(2, connections), "-c%d" % connections,
-                          "-d%ds" % seconds, "--timeout", "30s", "-s", str(HERE / "invoke.lua"),
-                          url], capture_output=True, text=True, env={**os.environ, "FUNCTION": function})
-    if run.returncode != 0:
-        raise RuntimeError("wrk failed: %s %s" % (run.stdout, run.stderr))
-    line = next(l for l in run.stdout.splitlines() if l.startswith("BENCH "))
-    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+    return run_wrk(HERE / "invoke.lua", url, connections, seconds, env={"FUNCTION": function})
 
 
 def main():

@@ -29,6 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from wrk_bench import run_wrk  # noqa: E402
 
 
 def aws(conn, operation, body):
@@ -43,13 +45,8 @@ def aws(conn, operation, body):
 
 
 def wrk(url, connections, seconds):
-    run = subprocess.run(["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "30s",
-                          "-s", str(REPO / "bench" / "http" / "put.lua"), url, "--",
-                          str(time.time_ns())], capture_output=True, text=True)
-    if run.returncode != 0:
-        raise RuntimeError("wrk failed: %s %s" % (run.stdout, run.stderr))
-    line = next(l for l in run.stdout.splitlines() if l.startswith("BENCH "))
-    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+    return run_wrk(REPO / "bench" / "http" / "put.lua", url, connections, seconds,
+                   script_args=[time.time_ns()])
 
 
 def main():
