@@ -77,20 +77,20 @@ Response HttpDynamoDb::call(std::string_view operation, const std::string& reque
   const std::string amz_date = sigv4::format_amz_date(options_.clock->now_ms());
   Headers headers = {
       {"content-type", "application/x-amz-json-1.0"},
-      {"host", options_.endpoint.host_header()},
       {"x-amz-date", amz_date},
       {"x-amz-target", fmt::format("DynamoDB_20120810.{}", operation)},
   };
   if (!options_.session_token.empty()) {
     headers.emplace_back("x-amz-security-token", options_.session_token);
   }
-  // The path signed is the one sent: the endpoint's base path, then "/".
+  // What is signed is what is sent: these headers, the Host the connection adds, and the
+  // endpoint's base path then "/".
   const std::string path = options_.endpoint.base_path + "/";
-  const sigv4::SignedRequest to_sign{"POST", path, headers, request};
+  sigv4::SignedRequest to_sign{"POST", path, headers, request};
+  to_sign.headers.emplace_back("host", options_.endpoint.host_header());
   headers.emplace_back("authorization", sigv4::sign_sigv4(to_sign, options_.access_key_id,
                                                           options_.secret_access_key, amz_date,
                                                           options_.region, "dynamodb"));
-  headers.erase(headers.begin() + 1);  // the connection sets Host itself
 
   auto response = connection->request("POST", "/", headers, request);
   if (!response) {

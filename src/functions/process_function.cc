@@ -20,8 +20,6 @@
 
 #include "common/random.h"
 
-extern char** environ;
-
 namespace eddy::functions {
 
 // ---- ProcessHost ----
@@ -155,6 +153,9 @@ class ProcessFunction::Environment final : public RuntimeApiBackend {
   void log_lines(std::string& pending, const char* data, size_t size, std::string_view stream,
                  bool flush);
   static RuntimeApiReply invalid_request_id();
+  // Records the result of the invocation in progress; false for any other request id, or a
+  // second result.
+  bool finish(std::string_view request_id, InvokeResult result);
 
   const FunctionConfig& config_;
   const std::shared_ptr<ProcessHost> host_;
@@ -223,10 +224,10 @@ std::vector<std::string> ProcessFunction::Environment::environment(
 }
 
 Status ProcessFunction::Environment::start() {
+  if (config_.command.empty()) return Status::validation("no runtime command");
   const auto endpoint = host_->endpoint(10'000);
   if (!endpoint) return Status::shutting_down("Eddy's endpoint is not available");
   EDDY_ASSIGN_OR_RETURN(endpoint_, host_->options().listen(*this));
-  if (config_.command.empty()) return Status::validation("no runtime command");
 
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
@@ -247,8 +248,8 @@ Status ProcessFunction::Environment::start() {
 
   // The child: stdin from /dev/null, stdout and stderr to the pipes, working directory the
   // code, no other inherited descriptor (Eddy's listening sockets must not outlive Eddy in a
-  // child), its own process group (a timeout kills it whole), default signal dispositions
-  // (Eddy ignores SIGPIPE) and an empty signal mask.
+  // child), its own process group (a timeout kills it whole), default signal dispositions and
+  // an empty signal mask (Eddy's threads block SIGINT and SIGTERM for its own shutdown).
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -464,27 +465,29 @@ std::optional<NextInvocation> ProcessFunction::Environment::next() {
   return invocation;
 }
 
-RuntimeApiReply ProcessFunction::Environment::response(std::string_view request_id,
-                                                       std::string body) {
+bool ProcessFunction::Environment::finish(std::string_view request_id, InvokeResult result) {
   {
     std::lock_guard lock(mu_);
-    if (request_id.empty() || request_id != current_id_ || result_) return invalid_request_id();
-    result_ = InvokeResult(std::move(body));
+    // Only the invocation in progress, and only once.
+    if (request_id.empty() || request_id != current_id_ || result_) return false;
+    result_ = std::move(result);
   }
   cv_.notify_all();
+  return true;
+}
+
+RuntimeApiReply ProcessFunction::Environment::response(std::string_view request_id,
+                                                       std::string body) {
+  if (!finish(request_id, InvokeResult(std::move(body)))) return invalid_request_id();
   return {202, R"({"status":"OK"})"};
 }
 
 RuntimeApiReply ProcessFunction::Environment::response_too_large(std::string_view request_id) {
-  {
-    std::lock_guard lock(mu_);
-    if (request_id.empty() || request_id != current_id_ || result_) return invalid_request_id();
-    result_ = InvokeResult(FunctionError{
-        "Function.ResponseSizeTooLarge",
-        fmt::format("Response payload size exceeded maximum allowed payload size ({} bytes).",
-                    kMaxPayloadBytes)});
-  }
-  cv_.notify_all();
+  const FunctionError too_large{
+      "Function.ResponseSizeTooLarge",
+      fmt::format("Response payload size exceeded maximum allowed payload size ({} bytes).",
+                  kMaxPayloadBytes)};
+  if (!finish(request_id, InvokeResult(too_large))) return invalid_request_id();
   return {413, fmt::format(R"({{"errorMessage":"Payload exceeds {} bytes","errorType":)"
                            R"("RequestEntityTooLarge"}})",
                            kMaxPayloadBytes)};
@@ -492,12 +495,9 @@ RuntimeApiReply ProcessFunction::Environment::response_too_large(std::string_vie
 
 RuntimeApiReply ProcessFunction::Environment::error(std::string_view request_id,
                                                     std::string_view error_type, std::string body) {
-  {
-    std::lock_guard lock(mu_);
-    if (request_id.empty() || request_id != current_id_ || result_) return invalid_request_id();
-    result_ = InvokeResult(read_posted_error(error_type, body));
+  if (!finish(request_id, InvokeResult(read_posted_error(error_type, body)))) {
+    return invalid_request_id();
   }
-  cv_.notify_all();
   return {202, R"({"status":"OK"})"};
 }
 
@@ -535,14 +535,16 @@ void ProcessFunction::invoke(std::string event, const InvocationContext& context
                             context.function_arn, new_trace_id()};
   for (;;) {
     std::shared_ptr<Environment> environment;
+    std::vector<std::shared_ptr<Environment>> dead;  // died while idle: closed below, unlocked
     {
       std::lock_guard lock(mu_);
       while (!idle_.empty() && !environment) {
         environment = std::move(idle_.back());
         idle_.pop_back();
-        if (!environment->alive()) environment.reset();  // died while idle: closed here
+        if (!environment->alive()) dead.push_back(std::move(environment));
       }
     }
+    dead.clear();
     const bool warm = environment != nullptr;
     if (!warm) {
       environment = std::make_shared<Environment>(config_, host_);
