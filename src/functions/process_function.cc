@@ -164,7 +164,8 @@ class ProcessFunction::Environment final : public RuntimeApiBackend {
   int pidfd_ = -1;
   int out_ = -1;
   int err_ = -1;
-  int stop_ = -1;  // eventfd: tells the watcher to stop
+  int stop_ = -1;   // eventfd: tells the watcher to stop
+  int drain_ = -1;  // eventfd: asks the watcher to log what the pipes hold now
   std::thread watcher_;
   bool closed_ = false;
 
@@ -177,6 +178,8 @@ class ProcessFunction::Environment final : public RuntimeApiBackend {
   std::optional<std::string> exited_;  // how the process ended
   bool closing_ = false;
   bool watcher_done_ = false;
+  uint64_t drains_asked_ = 0;  // drain requests made, and answered (see run())
+  uint64_t drains_done_ = 0;
   bool polled_ = false;  // the process has asked for an invocation: it has finished starting
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };
@@ -285,7 +288,8 @@ Status ProcessFunction::Environment::start() {
   if (!host_->add_group(pid_)) ::kill(-pid_, SIGKILL);  // Eddy is shutting down
   pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   stop_ = ::eventfd(0, EFD_CLOEXEC);
-  if (pidfd_ < 0 || stop_ < 0) {
+  drain_ = ::eventfd(0, EFD_CLOEXEC);
+  if (pidfd_ < 0 || stop_ < 0 || drain_ < 0) {
     ::kill(-pid_, SIGKILL);
     return Status::io_error(fmt::format("pidfd_open/eventfd: {}", std::strerror(errno)));
   }
@@ -332,26 +336,51 @@ void ProcessFunction::Environment::watch() {
   // Until the process has exited and its output is drained, or close() says stop (a
   // grandchild that left the group could hold the pipes open forever).
   while (running || out_open || err_open) {
-    pollfd fds[4] = {{out_open ? out_ : -1, POLLIN, 0},
+    pollfd fds[5] = {{out_open ? out_ : -1, POLLIN, 0},
                      {err_open ? err_ : -1, POLLIN, 0},
                      {running ? pidfd_ : -1, POLLIN, 0},
-                     {stop_, POLLIN, 0}};
-    if (::poll(fds, 4, -1) < 0) {
+                     {stop_, POLLIN, 0},
+                     {drain_, POLLIN, 0}};
+    if (::poll(fds, 5, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (fds[3].revents) break;
-    for (int i = 0; i < 2; ++i) {
-      if (!fds[i].revents) continue;
-      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (n > 0) {
-        log_lines(i == 0 ? pending_out : pending_err, buffer, static_cast<size_t>(n),
-                  i == 0 ? "stdout" : "stderr", false);
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        log_lines(i == 0 ? pending_out : pending_err, buffer, 0, i == 0 ? "stdout" : "stderr",
-                  true);
-        (i == 0 ? out_open : err_open) = false;
+    // One read from each pipe that has data; true when something was read.
+    auto read_pipes = [&](const pollfd* ready) {
+      bool read_any = false;
+      for (int i = 0; i < 2; ++i) {
+        if (!ready[i].revents) continue;
+        const ssize_t n = ::read(ready[i].fd, buffer, sizeof buffer);
+        if (n > 0) {
+          log_lines(i == 0 ? pending_out : pending_err, buffer, static_cast<size_t>(n),
+                    i == 0 ? "stdout" : "stderr", false);
+          read_any = true;
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+          log_lines(i == 0 ? pending_out : pending_err, buffer, 0, i == 0 ? "stdout" : "stderr",
+                    true);
+          (i == 0 ? out_open : err_open) = false;
+        }
       }
+      return read_any;
+    };
+    read_pipes(fds);
+    if (fds[4].revents) {
+      // run() is about to end an invocation: what the process wrote before answering is in
+      // the pipes now, and is logged under that invocation's request id before it is cleared.
+      uint64_t asked = 0;
+      (void)!::read(drain_, &asked, sizeof asked);
+      // Bounded (1 MB at most), so that a process that never stops writing cannot keep the
+      // watcher from its other events.
+      for (int reads = 0; reads < 64; ++reads) {
+        pollfd now[2] = {{out_open ? out_ : -1, POLLIN, 0}, {err_open ? err_ : -1, POLLIN, 0}};
+        if (::poll(now, 2, 0) <= 0 || !read_pipes(now)) break;
+      }
+      {
+        std::lock_guard lock(mu_);
+        drains_done_ = drains_asked_;
+      }
+      cv_.notify_all();
     }
     if (fds[2].revents) {
       running = false;
@@ -395,6 +424,16 @@ std::optional<InvokeResult> ProcessFunction::Environment::run(NextInvocation& in
   const bool taken = !pending_.has_value();
   if (!taken) invocation = std::move(*pending_);
   pending_.reset();
+  if (taken && !watcher_done_) {
+    // The output the process wrote during the invocation gets its request id: the watcher
+    // logs what the pipes hold before the id is cleared (bounded: a process that keeps
+    // writing does not hold the invocation).
+    const uint64_t ticket = ++drains_asked_;
+    const uint64_t one = 1;
+    (void)!::write(drain_, &one, sizeof one);
+    cv_.wait_for(lock, std::chrono::milliseconds(200),
+                 [&] { return drains_done_ >= ticket || watcher_done_; });
+  }
   current_id_.clear();
   reusable = false;
   if (result_) {
@@ -447,7 +486,7 @@ void ProcessFunction::Environment::close() {
     host_->remove_group(pid_);
     ::waitpid(pid_, nullptr, 0);
   }
-  for (int fd : {pidfd_, out_, err_, stop_})
+  for (int fd : {pidfd_, out_, err_, stop_, drain_})
     if (fd >= 0) ::close(fd);
 }
 
