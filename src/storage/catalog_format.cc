@@ -1,16 +1,22 @@
-// Catalog formats, version 1 (all in the `meta` column family; see keys.h for the keys).
+// Catalog formats (all in the `meta` column family; see keys.h for the keys).
 //
-//   table  := version:u8(=1) name:bytes id:u32be key_schema
+//   table  := version:u8(=2) name:bytes id:u32be key_schema
 //             defs:varint { name:bytes key_type:u8 }*
 //             stream_enabled:u8 view_type:u8 has_stream:u8 [stream_id:u32be]
 //             creation_ms:u64be props:varint { key:bytes value:bytes }*
+//             indexes:varint { index }*
+//             (version 1, written before secondary indexes, ends after props: no indexes)
+//   index  := name:bytes id:u32be kind:u8 key_schema projection:u8
+//             non_key:varint { name:bytes }* status:u8 backfilling:u8
+//             props:varint { key:bytes value:bytes }*
 //   key_schema := pk_name:bytes pk_type:u8 has_sk:u8 [sk_name:bytes sk_type:u8]
 //   stream := version:u8(=1) id:u32be table_name:bytes table_id:u32be label:bytes
 //             view_type:u8 status:u8 key_schema creation_ms:u64be
 //             shards:varint { index:u32be shard_id:bytes has_parent:u8 [parent:bytes]
 //                             start:u64be closed:u8 [end:u64be] trim_horizon:u64be }*
-//   stats  := version:u8(=1) item_count:varint size_bytes:varint
-// Enum bytes are the fixed values of model::KeyType, StreamViewType and StreamStatus.
+//   stats  := version:u8(=1) item_count:varint size_bytes:varint   (of a table or an index)
+// Enum bytes are the fixed values of model::KeyType, StreamViewType, StreamStatus, IndexKind,
+// ProjectionType and IndexStatus.
 #include "storage/catalog_format.h"
 
 #include "storage/binary_io.h"
@@ -65,11 +71,71 @@ bool read_version(Reader& r) {
   return r.u8(version) && version == kCatalogFormatVersion;
 }
 
+void put_properties(std::string& out, const std::map<std::string, std::string>& properties) {
+  put_varint(out, properties.size());
+  for (const auto& [key, value] : properties) {
+    put_bytes(out, key);
+    put_bytes(out, value);
+  }
+}
+
+bool read_properties(Reader& r, std::map<std::string, std::string>& properties) {
+  uint64_t count;
+  if (!r.varint(count) || count > r.rest().size()) return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string key, value;
+    if (!r.bytes(key) || !r.bytes(value)) return false;
+    properties.emplace(std::move(key), std::move(value));
+  }
+  return true;
+}
+
+// Reads a byte that must be at most `max` into an enum.
+template <typename Enum>
+bool read_enum(Reader& r, Enum& out, Enum max) {
+  uint8_t v;
+  if (!r.u8(v) || v > static_cast<uint8_t>(max)) return false;
+  out = static_cast<Enum>(v);
+  return true;
+}
+
+void put_index(std::string& out, const IndexDescription& index) {
+  put_bytes(out, index.name);
+  put_u32_be(out, index.id);
+  put_u8(out, static_cast<uint8_t>(index.kind));
+  put_key_schema(out, index.key_schema);
+  put_u8(out, static_cast<uint8_t>(index.projection));
+  put_varint(out, index.non_key_attributes.size());
+  for (const auto& name : index.non_key_attributes)
+    put_bytes(out, name);
+  put_u8(out, static_cast<uint8_t>(index.status));
+  put_u8(out, index.backfilling ? 1 : 0);
+  put_properties(out, index.properties);
+}
+
+bool read_index(Reader& r, IndexDescription& index) {
+  uint64_t count;
+  if (!r.bytes(index.name) || !r.u32_be(index.id) ||
+      !read_enum(r, index.kind, IndexKind::kLocal) || !read_key_schema(r, index.key_schema) ||
+      !read_enum(r, index.projection, ProjectionType::kAll) || !r.varint(count) ||
+      count > r.rest().size()) {
+    return false;
+  }
+  index.non_key_attributes.resize(count);
+  for (auto& name : index.non_key_attributes) {
+    if (!r.bytes(name)) return false;
+  }
+  uint8_t backfilling;
+  if (!read_enum(r, index.status, IndexStatus::kDeleting) || !r.u8(backfilling)) return false;
+  index.backfilling = backfilling != 0;
+  return read_properties(r, index.properties);
+}
+
 }  // namespace
 
 std::string serialize_table(const TableDescription& t) {
   std::string out;
-  put_u8(out, kCatalogFormatVersion);
+  put_u8(out, kTableRecordVersion);
   put_bytes(out, t.name);
   put_u32_be(out, t.id);
   put_key_schema(out, t.key_schema);
@@ -83,11 +149,10 @@ std::string serialize_table(const TableDescription& t) {
   put_u8(out, t.latest_stream_id ? 1 : 0);
   if (t.latest_stream_id) put_u32_be(out, *t.latest_stream_id);
   put_u64_be(out, static_cast<uint64_t>(t.creation_ms));
-  put_varint(out, t.properties.size());
-  for (const auto& [key, value] : t.properties) {
-    put_bytes(out, key);
-    put_bytes(out, value);
-  }
+  put_properties(out, t.properties);
+  put_varint(out, t.indexes.size());
+  for (const auto& index : t.indexes)
+    put_index(out, index);
   return out;
 }
 
@@ -95,7 +160,8 @@ Result<TableDescription> deserialize_table(std::string_view bytes) {
   Reader r(bytes);
   TableDescription t;
   uint64_t count;
-  if (!read_version(r) || !r.bytes(t.name) || !r.u32_be(t.id) ||
+  uint8_t version;
+  if (!r.u8(version) || version < 1 || version > kTableRecordVersion || !r.bytes(t.name) || !r.u32_be(t.id) ||
       !read_key_schema(r, t.key_schema) || !r.varint(count) || count > r.rest().size()) {
     return corrupt("table");
   }
@@ -114,12 +180,14 @@ Result<TableDescription> deserialize_table(std::string_view bytes) {
     if (!r.u32_be(id)) return corrupt("table");
     t.latest_stream_id = id;
   }
-  if (!r.u64_be(creation) || !r.varint(count) || count > r.rest().size()) return corrupt("table");
+  if (!r.u64_be(creation) || !read_properties(r, t.properties)) return corrupt("table");
   t.creation_ms = static_cast<int64_t>(creation);
-  for (uint64_t i = 0; i < count; ++i) {
-    std::string key, value;
-    if (!r.bytes(key) || !r.bytes(value)) return corrupt("table");
-    t.properties.emplace(std::move(key), std::move(value));
+  if (version >= 2) {
+    if (!r.varint(count) || count > r.rest().size()) return corrupt("table");
+    t.indexes.resize(count);
+    for (auto& index : t.indexes) {
+      if (!read_index(r, index)) return corrupt("table");
+    }
   }
   if (!r.done()) return corrupt("table");
   return t;

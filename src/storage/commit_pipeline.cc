@@ -7,6 +7,7 @@
 #include "common/random.h"
 #include "storage/catalog_format.h"
 #include "storage/engine_internal.h"
+#include "storage/indexes.h"
 #include "storage/item_format.h"
 #include "storage/keys.h"
 #include "storage/stream_record_format.h"
@@ -61,9 +62,13 @@ void Engine::writer_loop() {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and every submitted unit has been taken
-      while (!queue_.empty() && group->units.size() < options_.max_group_units) {
+      // A backfill step goes alone in its group (apply_group says why).
+      while (!queue_.empty() && group->units.size() < options_.max_group_units &&
+             !(queue_.front().backfill && !group->units.empty())) {
+        const bool backfill = queue_.front().backfill.has_value();
         group->units.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        if (backfill) break;
       }
     }
     if (failed_generation_.load(std::memory_order_acquire) == generation_) resync_after_failure();
@@ -193,9 +198,26 @@ void Engine::resync_after_failure() {
   drain_pipeline();  // every group of the failed generation has been failed
   std::shared_lock catalog(catalog_mu_);
   applied_sequence_ = last_sequence_.load(std::memory_order_acquire);
+  auto reset = [](Counters& counters) {
+    counters.applied_item_count = counters.item_count.load();
+    counters.applied_size_bytes = counters.size_bytes.load();
+  };
   for (auto& [name, table] : tables_) {
-    table->applied_item_count = table->item_count.load();
-    table->applied_size_bytes = table->size_bytes.load();
+    reset(table->counters);
+    for (auto& index : table->indexes) {
+      reset(index->counters);
+      // A backfill step of the failed generation may have moved the cursor: go back to the
+      // committed one.
+      std::string cursor;
+      if (index->description.backfilling &&
+          db_->Get(rocksdb::ReadOptions(), meta_,
+                   meta_key(kMetaBackfillPrefix, index->description.id), &cursor)
+              .ok()) {
+        index->backfilled_to = std::move(cursor);
+      } else if (index->description.backfilling) {
+        index->backfilled_to.clear();
+      }
+    }
   }
   {
     std::lock_guard lock(pending_rows_mu_);
@@ -211,8 +233,16 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
   group->id = next_group_id_++;
   group->generation = generation_;
   group->first_sequence = group->sequence = applied_sequence_;
-  for (auto& pending : group->units)
-    apply_unit(pending.unit, *group, pending.result);
+  for (auto& pending : group->units) {
+    if (pending.backfill) {
+      // The step reads the items column family as it is: wait until every applied group is
+      // in it, so that what the step reads is exactly what the writer's next unit would.
+      drain_pipeline();
+      apply_backfill(*pending.backfill, *group, pending.result);
+    } else {
+      apply_unit(pending.unit, *group, pending.result);
+    }
+  }
 
   if (group->batch.Count() > 0) {
     if (group->sequence != group->first_sequence) {
@@ -220,11 +250,12 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
       put_u64_be(value, group->sequence);
       group->batch.Put(meta_, kMetaSequence, value);
     }
-    for (const auto& [table, delta] : group->stats) {
-      table->applied_item_count += delta.items;
-      table->applied_size_bytes += delta.bytes;
-      group->batch.Put(meta_, meta_key(kMetaStatsPrefix, table->id),
-                       serialize_stats({table->applied_item_count, table->applied_size_bytes}));
+    for (const auto& [counters, delta] : group->stats) {
+      counters->applied_item_count += delta.items;
+      counters->applied_size_bytes += delta.bytes;
+      group->batch.Put(
+          meta_, meta_key(kMetaStatsPrefix, counters->id),
+          serialize_stats({counters->applied_item_count, counters->applied_size_bytes}));
     }
   }
   applied_sequence_ = group->sequence;
@@ -245,9 +276,9 @@ void Engine::record_outcome(GroupState& group) {
   const Status& status = group.status;
   if (status.is_ok()) {
     last_sequence_.store(group.sequence, std::memory_order_release);
-    for (const auto& [table, delta] : group.stats) {
-      table->item_count.fetch_add(delta.items, std::memory_order_relaxed);
-      table->size_bytes.fetch_add(delta.bytes, std::memory_order_relaxed);
+    for (const auto& [counters, delta] : group.stats) {
+      counters->item_count.fetch_add(delta.items, std::memory_order_relaxed);
+      counters->size_bytes.fetch_add(delta.bytes, std::memory_order_relaxed);
     }
     if (group.batch.Count() > 0) commit_groups_.fetch_add(1, std::memory_order_relaxed);
     stream_records_.fetch_add(group.sequence - group.first_sequence, std::memory_order_relaxed);
@@ -287,7 +318,8 @@ Engine::Metrics Engine::metrics() const {
   return {commit_groups_.load(std::memory_order_relaxed), syncs_.load(std::memory_order_relaxed),
           committed_units_.load(std::memory_order_relaxed),
           failed_units_.load(std::memory_order_relaxed),
-          stream_records_.load(std::memory_order_relaxed)};
+          stream_records_.load(std::memory_order_relaxed),
+          backfilled_items_.load(std::memory_order_relaxed)};
 }
 
 Result<ItemPtr> Engine::read_current(const std::string& row_key, const GroupState& group) const {
@@ -383,6 +415,16 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
                                "attributes differ from the key of the write"));
         continue;
       }
+      Status index_keys;
+      for (const auto& index : table.indexes) {
+        if (index->description.status == IndexStatus::kDeleting) continue;
+        index_keys = check_index_keys(index->description, current.get(), *next);
+        if (!index_keys.is_ok()) break;
+      }
+      if (!index_keys.is_ok()) {
+        fail(std::move(index_keys));
+        continue;
+      }
     }
     out.changed = !same_item(current, next);
     out.new_item = std::move(next);
@@ -408,9 +450,12 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
       group.batch.Delete(items_, change.row_key);
     }
     group.overlay[change.row_key] = new_item;
-    auto& delta = group.stats[&table];
+    auto& delta = group.stats[&table.counters];
     delta.items += (new_item ? 1 : 0) - (old_item ? 1 : 0);
     delta.bytes += static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size);
+    if (!table.indexes.empty()) {
+      maintain_indexes(table, change.row_key, result.items[change.index], group);
+    }
 
     const TableDescription& description = table.description;
     if (!description.stream.enabled || !description.latest_stream_id) continue;
@@ -442,6 +487,102 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
                     serialize_stream_record(header, keys, old_image, new_image));
     group.touched_shards[{stream.id, shard.index}] = sequence;
   }
+}
+
+void Engine::maintain_indexes(TableState& table, const std::string& row_key,
+                              ItemWriteResult& write, GroupState& group) {
+  for (const auto& state : table.indexes) {
+    const IndexDescription& index = state->description;
+    if (index.status == IndexStatus::kDeleting) continue;
+    // Rows the backfill has not reached yet are indexed when it does, from their version then.
+    if (index.backfilling && row_key > state->backfilled_to) continue;
+    auto before = write.old_item ? index_entry(index, table.key_schema, *write.old_item)
+                                 : std::nullopt;
+    auto after = write.new_item ? index_entry(index, table.key_schema, *write.new_item)
+                                : std::nullopt;
+    if (!before && !after) continue;
+    if (before && after && before->key == after->key && before->projected == after->projected) {
+      continue;  // nothing the index holds changed: no write, no capacity
+    }
+    const size_t before_size = before ? model::item_size(before->projected) : 0;
+    const size_t after_size = after ? model::item_size(after->projected) : 0;
+    IndexWrite report{index.name, index.kind, {}};
+    if (before && (!after || before->key != after->key)) {
+      group.batch.Delete(indexes_, before->key);
+      report.entry_bytes.push_back(before_size);
+    }
+    if (after) {
+      group.batch.Put(indexes_, after->key, serialize_item(after->projected));
+      if (before && before->key == after->key) {
+        report.entry_bytes.push_back(std::max(before_size, after_size));
+      } else {
+        report.entry_bytes.push_back(after_size);
+      }
+    }
+    auto& delta = group.stats[&state->counters];
+    delta.items += (after ? 1 : 0) - (before ? 1 : 0);
+    delta.bytes += static_cast<int64_t>(after_size) - static_cast<int64_t>(before_size);
+    write.index_writes.push_back(std::move(report));
+  }
+}
+
+void Engine::apply_backfill(const BackfillStep& step, GroupState& group, WriteResult& result) {
+  TableState* table = nullptr;
+  for (auto& [name, state] : tables_) {
+    if (state->id == step.table_id) table = state.get();
+  }
+  IndexState* index = nullptr;
+  if (table != nullptr) {
+    for (auto& state : table->indexes) {
+      if (state->description.id == step.index_id) index = state.get();
+    }
+  }
+  if (index == nullptr || !index->description.backfilling) {
+    *step.finished = true;  // the table or the index went away, or it is done
+    return;
+  }
+  const std::string prefix = table_prefix(table->id);
+  const std::string end = prefix_successor(prefix);
+  std::string lower = index->backfilled_to.empty() ? prefix : index->backfilled_to + '\0';
+  if (lower >= end) {
+    *step.finished = true;
+    return;
+  }
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice lower_slice(lower), upper_slice(end);
+  read_options.iterate_lower_bound = &lower_slice;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, items_));
+  size_t read = 0;
+  std::string last;
+  auto& delta = group.stats[&index->counters];
+  for (it->SeekToFirst(); it->Valid() && read < step.limit; it->Next(), ++read) {
+    auto item = deserialize_item(it->value().ToStringView());
+    if (!item) {
+      result.status = item.status();
+      return;
+    }
+    last = it->key().ToString();
+    // Items the index cannot hold (a key attribute missing, of another type, empty or too
+    // large) are skipped, as DynamoDB's backfill skips them.
+    auto entry = index_entry(index->description, table->key_schema, *item);
+    if (!entry) continue;
+    group.batch.Put(indexes_, entry->key, serialize_item(entry->projected));
+    delta.items += 1;
+    delta.bytes += static_cast<int64_t>(model::item_size(entry->projected));
+  }
+  if (auto s = from_rocksdb(it->status()); !s.is_ok()) {
+    result.status = s;
+    return;
+  }
+  backfilled_items_.fetch_add(read, std::memory_order_relaxed);
+  // Fewer than asked: the table's end. The cursor then covers every row, so the writer
+  // maintains the index for all of them until it turns ACTIVE.
+  const bool at_end = read < step.limit;
+  index->backfilled_to = at_end ? end : last;
+  group.batch.Put(meta_, meta_key(kMetaBackfillPrefix, index->description.id),
+                  index->backfilled_to);
+  *step.finished = at_end;
 }
 
 }  // namespace eddy::storage

@@ -13,6 +13,8 @@
 #include "common/random.h"
 #include "storage/catalog_format.h"
 #include "storage/engine_internal.h"
+#include "storage/indexes.h"
+#include "storage/item_format.h"
 #include "storage/keys.h"
 #include "storage/stream_ids.h"
 
@@ -21,6 +23,7 @@ namespace eddy::storage {
 namespace {
 
 constexpr const char* kItemsFamily = "items";
+constexpr const char* kIndexesFamily = "indexes";
 constexpr const char* kStreamsFamily = "streams";
 constexpr const char* kMetaFamily = "meta";
 
@@ -56,6 +59,12 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (engine->options_.trim_interval_ms > 0) {
     engine->housekeeper_ = std::thread([e = engine.get()] { e->housekeeping_loop(); });
   }
+  // Indexes still CREATING when the engine last stopped resume from their last cursor.
+  engine->backfill_requested_ = true;
+  engine->backfiller_ = std::thread([e = engine.get()] {
+    pthread_setname_np(pthread_self(), "eddy-backfill");
+    e->backfill_loop();
+  });
   return engine;
 }
 
@@ -66,13 +75,15 @@ Engine::~Engine() {
   }
   queue_cv_.notify_all();
   housekeeping_cv_.notify_all();
+  backfill_cv_.notify_all();
+  if (backfiller_.joinable()) backfiller_.join();  // its last step completes before the writer
   if (writer_.joinable()) writer_.join();        // then the committer finishes what it was handed
   if (committer_.joinable()) committer_.join();  // then the completer acknowledges the rest
   if (completer_.joinable()) completer_.join();
   if (housekeeper_.joinable()) housekeeper_.join();
   durable_snapshot_.reset();
   if (db_ != nullptr) {
-    for (auto* handle : {items_, streams_, meta_, default_}) {
+    for (auto* handle : {items_, indexes_, streams_, meta_, default_}) {
       if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);
     }
     db_->Close();
@@ -138,6 +149,8 @@ Status Engine::open_database() {
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, family_options(1 << 20, false)},
       {kItemsFamily, family_options(options_.write_buffer_bytes, true)},
+      // Created on first open by a build with indexes (create_missing_column_families).
+      {kIndexesFamily, family_options(options_.write_buffer_bytes / 2, false)},
       {kStreamsFamily, family_options(options_.write_buffer_bytes / 2, false)},
       {kMetaFamily, family_options(1 << 20, true)},
   };
@@ -146,8 +159,9 @@ Status Engine::open_database() {
   if (!s.ok()) return Status::io_error("cannot open " + path + ": " + s.ToString());
   default_ = handles[0];
   items_ = handles[1];
-  streams_ = handles[2];
-  meta_ = handles[3];
+  indexes_ = handles[2];
+  streams_ = handles[3];
+  meta_ = handles[4];
   return Status::ok();
 }
 
@@ -164,10 +178,18 @@ Status Engine::load_catalog() {
     return commit_catalog(batch);
   }
   if (!s.ok()) return from_rocksdb(s);
-  if (value.size() != 4 || read_u32_be(value) != kStorageFormatVersion) {
-    return Status::corruption("data directory has storage format " +
-                              std::to_string(value.size() == 4 ? read_u32_be(value) : 0) +
-                              "; this build reads format " + std::to_string(kStorageFormatVersion));
+  const uint32_t format = value.size() == 4 ? read_u32_be(value) : 0;
+  if (format != kStorageFormatVersion && format != 1) {
+    return Status::corruption("data directory has storage format " + std::to_string(format) +
+                              "; this build reads formats 1 to " +
+                              std::to_string(kStorageFormatVersion));
+  }
+  if (format == 1) {
+    // Version 2 only added what a version 1 directory has none of (keys.h): mark it, so that
+    // a build that reads only version 1 refuses it once it may hold indexes.
+    rocksdb::WriteBatch batch;
+    batch.Put(meta_, kMetaFormat, be32(kStorageFormatVersion));
+    EDDY_RETURN_IF_ERROR(commit_catalog(batch));
   }
 
   if (db_->Get(rocksdb::ReadOptions(), meta_, kMetaSequence, &value).ok() && value.size() == 8) {
@@ -184,16 +206,32 @@ Status Engine::load_catalog() {
     auto state = std::make_shared<TableState>();
     state->id = description.id;
     state->key_schema = description.key_schema;
-    std::string stats_value;
-    if (db_->Get(rocksdb::ReadOptions(), meta_, meta_key(kMetaStatsPrefix, description.id),
-                 &stats_value)
-            .ok()) {
-      EDDY_ASSIGN_OR_RETURN(auto stats, deserialize_stats(stats_value));
-      state->item_count = stats.item_count;
-      state->size_bytes = stats.size_bytes;
-      state->applied_item_count = stats.item_count;
-      state->applied_size_bytes = stats.size_bytes;
+    auto load_stats = [&](Counters& counters, uint32_t id) -> Status {
+      counters.id = id;
+      std::string stats_value;
+      if (db_->Get(rocksdb::ReadOptions(), meta_, meta_key(kMetaStatsPrefix, id), &stats_value)
+              .ok()) {
+        EDDY_ASSIGN_OR_RETURN(auto stats, deserialize_stats(stats_value));
+        counters.load(stats.item_count, stats.size_bytes);
+      }
+      return Status::ok();
+    };
+    EDDY_RETURN_IF_ERROR(load_stats(state->counters, description.id));
+    for (auto& index : description.indexes) {
+      auto index_state = std::make_shared<IndexState>();
+      EDDY_RETURN_IF_ERROR(load_stats(index_state->counters, index.id));
+      if (index.backfilling) {
+        std::string cursor;
+        if (db_->Get(rocksdb::ReadOptions(), meta_, meta_key(kMetaBackfillPrefix, index.id),
+                     &cursor)
+                .ok()) {
+          index_state->backfilled_to = std::move(cursor);
+        }
+      }
+      index_state->description = std::move(index);
+      state->indexes.push_back(std::move(index_state));
     }
+    description.indexes.clear();
     state->description = std::move(description);
     tables_.emplace(state->description.name, std::move(state));
   }
@@ -221,11 +259,30 @@ std::shared_ptr<Engine::TableState> Engine::find_table(std::string_view name) co
   return it == tables_.end() ? nullptr : it->second;
 }
 
-TableDescription Engine::describe(const TableState& state) const {
+TableDescription Engine::table_record(const TableState& state) const {
   TableDescription description = state.description;
-  description.item_count = state.item_count.load(std::memory_order_relaxed);
-  description.size_bytes = state.size_bytes.load(std::memory_order_relaxed);
+  for (const auto& index : state.indexes)
+    description.indexes.push_back(index->description);
   return description;
+}
+
+TableDescription Engine::describe(const TableState& state) const {
+  TableDescription description = table_record(state);
+  description.item_count = state.counters.item_count.load(std::memory_order_relaxed);
+  description.size_bytes = state.counters.size_bytes.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < state.indexes.size(); ++i) {
+    const Counters& counters = state.indexes[i]->counters;
+    description.indexes[i].item_count = counters.item_count.load(std::memory_order_relaxed);
+    description.indexes[i].size_bytes = counters.size_bytes.load(std::memory_order_relaxed);
+  }
+  return description;
+}
+
+const IndexDescription* TableDescription::find_index(std::string_view index_name) const {
+  for (const auto& index : indexes) {
+    if (index.name == index_name) return &index;
+  }
+  return nullptr;
 }
 
 StreamInfo Engine::new_stream(const TableDescription& table, StreamViewType view_type,
@@ -287,6 +344,16 @@ Result<TableDescription> Engine::create_table(TableSpec spec) {
   d.properties = std::move(spec.properties);
   state->id = d.id;
   state->key_schema = d.key_schema;
+  state->counters.id = d.id;
+  // The table is empty: its indexes are complete, ACTIVE, from the start.
+  for (auto& index_spec : spec.indexes) {
+    auto index = std::make_shared<IndexState>();
+    static_cast<IndexSpec&>(index->description) = std::move(index_spec);
+    index->description.id = allocate_id();
+    index->description.status = IndexStatus::kActive;
+    index->counters.id = index->description.id;
+    state->indexes.push_back(std::move(index));
+  }
 
   rocksdb::WriteBatch batch;
   std::optional<StreamInfo> stream;
@@ -295,8 +362,10 @@ Result<TableDescription> Engine::create_table(TableSpec spec) {
     d.latest_stream_id = stream->id;
     batch.Put(meta_, meta_key(kMetaStreamPrefix, stream->id), serialize_stream(*stream));
   }
-  batch.Put(meta_, meta_key(kMetaTablePrefix, d.name), serialize_table(d));
+  batch.Put(meta_, meta_key(kMetaTablePrefix, d.name), serialize_table(table_record(*state)));
   batch.Put(meta_, meta_key(kMetaStatsPrefix, d.id), serialize_stats({}));
+  for (const auto& index : state->indexes)
+    batch.Put(meta_, meta_key(kMetaStatsPrefix, index->description.id), serialize_stats({}));
   batch.Put(meta_, kMetaNextId, be32(next_id_));
   if (auto s = commit_catalog(batch); !s.is_ok()) {
     next_id_ = d.id;  // nothing was written
@@ -350,6 +419,13 @@ Result<TableDescription> Engine::delete_table(std::string_view name) {
   batch.Delete(meta_, meta_key(kMetaStatsPrefix, state.id));
   std::string prefix = table_prefix(state.id);
   batch.DeleteRange(items_, prefix, prefix_successor(prefix));
+  for (const auto& index : state.indexes) {
+    const uint32_t id = index->description.id;
+    batch.Delete(meta_, meta_key(kMetaStatsPrefix, id));
+    batch.Delete(meta_, meta_key(kMetaBackfillPrefix, id));
+    prefix = table_prefix(id);
+    batch.DeleteRange(indexes_, prefix, prefix_successor(prefix));
+  }
   EDDY_RETURN_IF_ERROR(commit_catalog(batch));
   if (closed) streams_by_id_[closed->id] = std::move(*closed);
   tables_.erase(it);
@@ -382,7 +458,12 @@ Result<TableDescription> Engine::update_stream(std::string_view name, StreamSpec
     updated.stream.enabled = false;
   }
   batch.Put(meta_, meta_key(kMetaStreamPrefix, changed->id), serialize_stream(*changed));
-  batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(updated));
+  {
+    TableDescription record = table_record(state);
+    record.stream = updated.stream;
+    record.latest_stream_id = updated.latest_stream_id;
+    batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
+  }
   if (auto s = commit_catalog(batch); !s.is_ok()) {
     next_id_ = saved_next_id;
     return s;
@@ -401,10 +482,193 @@ Result<TableDescription> Engine::update_properties(std::string_view name,
   TableDescription updated = state.description;
   updated.properties = std::move(properties);
   rocksdb::WriteBatch batch;
-  batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(updated));
+  {
+    TableDescription record = table_record(state);
+    record.properties = updated.properties;
+    batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
+  }
   EDDY_RETURN_IF_ERROR(commit_catalog(batch));
   state.description = std::move(updated);
   return describe(state);
+}
+
+namespace {
+void add_definition(std::vector<AttributeDefinition>& definitions, const model::KeyAttribute& key) {
+  for (const auto& definition : definitions) {
+    if (definition.name == key.name) return;
+  }
+  definitions.push_back({key.name, key.type});
+}
+}  // namespace
+
+Result<TableDescription> Engine::create_index(std::string_view name, IndexSpec spec) {
+  std::unique_lock lock(catalog_mu_);
+  drain_pipeline();  // every write applied from now on sees the new index
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return table_not_found();
+  TableState& state = *it->second;
+  for (const auto& index : state.indexes) {
+    if (index->description.name == spec.name) {
+      return Status::already_exists("Attempting to create an index which already exists");
+    }
+  }
+  auto index = std::make_shared<IndexState>();
+  static_cast<IndexSpec&>(index->description) = std::move(spec);
+  const uint32_t saved_next_id = next_id_;
+  index->description.id = allocate_id();
+  index->description.status = IndexStatus::kCreating;
+  index->description.backfilling = true;
+  index->counters.id = index->description.id;
+  TableDescription updated = state.description;
+  add_definition(updated.attribute_definitions, index->description.key_schema.partition);
+  if (const auto& sort = index->description.key_schema.sort) {
+    add_definition(updated.attribute_definitions, *sort);
+  }
+
+  TableDescription record = table_record(state);
+  record.attribute_definitions = updated.attribute_definitions;
+  record.indexes.push_back(index->description);
+  rocksdb::WriteBatch batch;
+  batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
+  batch.Put(meta_, meta_key(kMetaStatsPrefix, index->description.id), serialize_stats({}));
+  batch.Put(meta_, kMetaNextId, be32(next_id_));
+  if (auto s = commit_catalog(batch); !s.is_ok()) {
+    next_id_ = saved_next_id;
+    return s;
+  }
+  state.description = std::move(updated);
+  state.indexes.push_back(std::move(index));
+  {
+    std::lock_guard queue(queue_mu_);
+    backfill_requested_ = true;
+  }
+  backfill_cv_.notify_all();
+  return describe(state);
+}
+
+Result<TableDescription> Engine::delete_index(std::string_view name, std::string_view index_name) {
+  std::unique_lock lock(catalog_mu_);
+  drain_pipeline();  // no applied group still writes the index's entries
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return table_not_found();
+  TableState& state = *it->second;
+  auto found = std::find_if(state.indexes.begin(), state.indexes.end(),
+                            [&](const auto& index) { return index->description.name == index_name; });
+  if (found == state.indexes.end()) return Status::not_found("no such index");
+  TableDescription result = describe(state);
+  for (auto& index : result.indexes) {
+    if (index.name == index_name) index.status = IndexStatus::kDeleting;
+  }
+
+  // Definitions that no remaining key uses go with the index.
+  TableDescription updated = state.description;
+  std::vector<AttributeDefinition> used;
+  for (const auto& definition : updated.attribute_definitions) {
+    auto uses = [&](const model::KeySchema& schema) {
+      return schema.partition.name == definition.name ||
+             (schema.sort && schema.sort->name == definition.name);
+    };
+    bool in_use = uses(updated.key_schema);
+    for (const auto& index : state.indexes) {
+      if (index != *found && uses(index->description.key_schema)) in_use = true;
+    }
+    if (in_use) used.push_back(definition);
+  }
+  updated.attribute_definitions = std::move(used);
+
+  const uint32_t id = (*found)->description.id;
+  TableDescription record = table_record(state);
+  record.attribute_definitions = updated.attribute_definitions;
+  std::erase_if(record.indexes, [&](const auto& index) { return index.id == id; });
+  rocksdb::WriteBatch batch;
+  batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
+  batch.Delete(meta_, meta_key(kMetaStatsPrefix, id));
+  batch.Delete(meta_, meta_key(kMetaBackfillPrefix, id));
+  const std::string prefix = table_prefix(id);
+  batch.DeleteRange(indexes_, prefix, prefix_successor(prefix));
+  EDDY_RETURN_IF_ERROR(commit_catalog(batch));
+  state.description = std::move(updated);
+  state.indexes.erase(found);
+  return result;
+}
+
+Status Engine::finish_backfill(uint32_t table_id, uint32_t index_id) {
+  std::unique_lock lock(catalog_mu_);
+  drain_pipeline();
+  for (auto& [name, state] : tables_) {
+    if (state->id != table_id) continue;
+    for (auto& index : state->indexes) {
+      if (index->description.id != index_id || !index->description.backfilling) continue;
+      TableDescription record = table_record(*state);
+      for (auto& described : record.indexes) {
+        if (described.id == index_id) {
+          described.status = IndexStatus::kActive;
+          described.backfilling = false;
+        }
+      }
+      rocksdb::WriteBatch batch;
+      batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
+      batch.Delete(meta_, meta_key(kMetaBackfillPrefix, index_id));
+      EDDY_RETURN_IF_ERROR(commit_catalog(batch));
+      index->description.status = IndexStatus::kActive;
+      index->description.backfilling = false;
+      return Status::ok();
+    }
+  }
+  return Status::ok();  // the index or its table went away meanwhile
+}
+
+void Engine::backfill_loop() {
+  std::unique_lock lock(queue_mu_);
+  while (!stopping_) {
+    backfill_cv_.wait(lock, [this] { return stopping_ || backfill_requested_; });
+    if (stopping_) break;
+    backfill_requested_ = false;
+    lock.unlock();
+    run_backfills();
+    lock.lock();
+  }
+}
+
+void Engine::run_backfills() {
+  for (;;) {
+    // The next index to fill, if any.
+    uint32_t table_id = 0, index_id = 0;
+    {
+      std::shared_lock lock(catalog_mu_);
+      for (const auto& [name, state] : tables_) {
+        for (const auto& index : state->indexes) {
+          if (index->description.backfilling && index_id == 0) {
+            table_id = state->id;
+            index_id = index->description.id;
+          }
+        }
+      }
+    }
+    if (index_id == 0) return;
+    bool finished = false;
+    int failures = 0;
+    while (!finished) {
+      std::promise<WriteResult> promise;
+      auto future = promise.get_future();
+      {
+        std::lock_guard lock(queue_mu_);
+        if (stopping_) return;  // resumed from the last committed step on the next open
+        Pending pending{{}, [&promise](WriteResult r) { promise.set_value(std::move(r)); }, {}};
+        pending.backfill = BackfillStep{table_id, index_id, options_.backfill_step_items, &finished};
+        queue_.push_back(std::move(pending));
+      }
+      queue_cv_.notify_one();
+      WriteResult result = future.get();
+      if (!result.status.is_ok()) {
+        finished = false;
+        if (result.status.code() == Code::kShuttingDown || ++failures > 100) return;
+        std::unique_lock lock(queue_mu_);  // a failed commit: try again shortly
+        backfill_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+      }
+    }
+    if (!finish_backfill(table_id, index_id).is_ok()) return;  // retried on the next open
+  }
 }
 
 Result<size_t> Engine::roll_over_shards(bool force) {

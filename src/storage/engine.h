@@ -1,7 +1,8 @@
 // storage::Engine: the only door to RocksDB (DESIGN "The seams").
 //
-// One database, three column families: `items` (rows of every table), `streams` (stream
-// records) and `meta` (catalog, statistics, counters); key layouts in keys.h.
+// One database, four column families: `items` (rows of every table), `indexes` (entries of
+// every secondary index), `streams` (stream records) and `meta` (catalog, statistics,
+// counters); key layouts in keys.h.
 //
 // Writes go through one writer thread (DESIGN decision 2): it applies units in submission
 // order against the latest state (so conditions and multi-item units need no locks); the
@@ -9,7 +10,8 @@
 // with a stream appends its stream record to the same WriteBatch (DESIGN decision 1): after any
 // crash, every change has its record and every record its change. A unit's callback runs once
 // its batch is durable, and readers see only durable data (a RocksDB snapshot taken at the
-// last durable commit).
+// last durable commit). Secondary index entries are written in the item's batch too, so an
+// index never shows a state its table never had.
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once
@@ -66,6 +68,9 @@ struct EngineOptions {
   // Open shards older than this are closed and each continued by one child shard, as DynamoDB
   // rolls shards over (reference §1.5); 0 = never.
   int64_t shard_rollover_ms = 4LL * 3600 * 1000;
+  // Items an index backfill reads per step. Each step is one write unit of the pipeline, so
+  // foreground writes queued meanwhile go between steps.
+  size_t backfill_step_items = 1000;
 };
 
 class Engine {
@@ -96,6 +101,14 @@ class Engine {
   // Replaces the uninterpreted properties of a table (billing mode, tags, ...).
   Result<TableDescription> update_properties(std::string_view table,
                                              std::map<std::string, std::string> properties);
+  // Adds a global secondary index to a table: CREATING, filled from the table's items in the
+  // background while writes go on (writes maintain it meanwhile), then ACTIVE. The table's
+  // attribute definitions gain the index key's. kAlreadyExists if the table has an index of
+  // that name. The API layer checks everything else (limits, one change at a time).
+  Result<TableDescription> create_index(std::string_view table, IndexSpec spec);
+  // Removes an index and its entries; the description returned shows it DELETING. Attribute
+  // definitions no key uses any more go with it. kNotFound if there is no such index.
+  Result<TableDescription> delete_index(std::string_view table, std::string_view index);
 
   // ---- reads (each on a consistent snapshot of committed data) ----
   // `key` must be exactly the table's primary key. nullopt when absent.
@@ -106,6 +119,8 @@ class Engine {
     model::Item key;
   };
   Result<std::vector<std::optional<model::Item>>> get_items(const std::vector<ItemKey>& keys) const;
+  // On an index (request.index), kNotFound names it ("The table does not have the specified
+  // index") and kValidation refuses an index that is not ACTIVE yet.
   Result<Page> query(const QueryRequest& request) const;
   Result<Page> scan(const ScanRequest& request) const;
 
@@ -166,11 +181,15 @@ class Engine {
     uint64_t committed_units = 0;  // units acknowledged OK
     uint64_t failed_units = 0;     // units that failed (conditions, validation, I/O)
     uint64_t stream_records = 0;   // records appended
+    uint64_t backfilled_items = 0;  // items read by index backfills
   };
   Metrics metrics() const;
 
  private:
+  struct Counters;
+  struct IndexState;
   struct TableState;
+  struct BackfillStep;
   struct Pending;
   struct GroupState;
   struct PendingRow;
@@ -188,6 +207,16 @@ class Engine {
   void committer_loop();
   void apply_group(std::unique_ptr<GroupState> group);
   void apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result);
+  // Writes the changes of one item write to the table's indexes into the group's batch.
+  void maintain_indexes(TableState& table, const std::string& row_key, ItemWriteResult& write,
+                        GroupState& group);
+  void apply_backfill(const BackfillStep& step, GroupState& group, WriteResult& result);
+  void backfill_loop();
+  // Backfills every index that is CREATING, one step at a time, until done or stopping.
+  void run_backfills();
+  Status finish_backfill(uint32_t table_id, uint32_t index_id);
+  // The description as persisted: the table's with its indexes'.
+  TableDescription table_record(const TableState& state) const;
   void write_round(std::vector<std::unique_ptr<GroupState>>& round);
   void record_outcome(GroupState& group);
   void completer_loop();
@@ -201,14 +230,26 @@ class Engine {
   void housekeeping_loop();
   uint32_t allocate_id();
   TableDescription describe(const TableState& state) const;
-  Result<Page> read_range(const model::KeySchema& schema, std::string lower, std::string upper,
-                          bool forward, size_t limit, size_t max_bytes) const;
+  // What a read of a table or of one of its indexes needs, resolved under the catalog lock.
+  struct ReadTarget {
+    uint32_t table_id = 0;
+    model::KeySchema table_schema;
+    std::optional<IndexDescription> index;  // nullopt: the table
+    uint32_t id() const { return index ? index->id : table_id; }
+    const model::KeySchema& schema() const { return index ? index->key_schema : table_schema; }
+  };
+  Result<ReadTarget> read_target(std::string_view table, std::string_view index) const;
+  Result<std::string> start_key(const ReadTarget& target, const model::Item& key) const;
+  Result<Page> read_range(const ReadTarget& target, std::string lower, std::string upper,
+                          bool forward, size_t limit, size_t max_bytes,
+                          bool fetch_table_items) const;
 
   EngineOptions options_;
   std::unique_ptr<rocksdb::Env> env_;  // the in-memory Env for kInMemory
   std::shared_ptr<rocksdb::Cache> cache_;
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* items_ = nullptr;
+  rocksdb::ColumnFamilyHandle* indexes_ = nullptr;
   rocksdb::ColumnFamilyHandle* streams_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
@@ -222,7 +263,7 @@ class Engine {
 
   std::atomic<uint64_t> last_sequence_{0};
   std::atomic<uint64_t> commit_groups_{0}, syncs_{0}, committed_units_{0}, failed_units_{0},
-      stream_records_{0};
+      stream_records_{0}, backfilled_items_{0};
 
   // The pipeline: submit() -> queue_ -> writer (applies a group against the latest state,
   // committed or not) -> commit_queue_ -> committer (writes the groups' WriteBatches, unsynced,
@@ -270,6 +311,11 @@ class Engine {
 
   std::thread housekeeper_;
   std::condition_variable housekeeping_cv_;  // with queue_mu_ and stopping_
+
+  // Index backfills: one thread, woken (with queue_mu_) when an index is added.
+  std::thread backfiller_;
+  std::condition_variable backfill_cv_;
+  bool backfill_requested_ = false;  // with queue_mu_
 
   std::mutex listeners_mu_;
   std::vector<CommitListener> listeners_;

@@ -16,24 +16,56 @@
 
 namespace eddy::storage {
 
-struct Engine::TableState {
-  // Fixed at creation: safe to read without the catalog lock.
-  uint32_t id = 0;
-  model::KeySchema key_schema;
-  // Changed only under the exclusive catalog lock.
-  TableDescription description;
-  // Committed figures, changed by the committer after each commit.
+// Item count and size of a table or an index, persisted under "stats/" id.
+struct Engine::Counters {
+  uint32_t id = 0;  // of the table or index
+  // Committed figures, changed by the completer after each commit.
   std::atomic<uint64_t> item_count{0};
   std::atomic<uint64_t> size_bytes{0};
   // The same figures including groups applied but not yet committed: owned by the writer.
   uint64_t applied_item_count = 0;
   uint64_t applied_size_bytes = 0;
+  void load(uint64_t items, uint64_t bytes) {
+    item_count = applied_item_count = items;
+    size_bytes = applied_size_bytes = bytes;
+  }
+};
+
+struct Engine::IndexState {
+  // Changed only under the exclusive catalog lock.
+  IndexDescription description;
+  Counters counters;
+  // While the index is backfilled: the items row key up to which the backfill has filled it
+  // ("" before the first step). The writer maintains the index for rows up to here only; the
+  // backfill fills the rest from the items as they are when it reaches them, so each row is
+  // indexed once, from its current version. Owned by the writer.
+  std::string backfilled_to;
+};
+
+struct Engine::TableState {
+  // Fixed at creation: safe to read without the catalog lock.
+  uint32_t id = 0;
+  model::KeySchema key_schema;
+  // Changed only under the exclusive catalog lock. Its `indexes` stays empty: the indexes'
+  // descriptions live in `indexes` below (table_record() joins them).
+  TableDescription description;
+  std::vector<std::shared_ptr<IndexState>> indexes;
+  Counters counters;
+};
+
+// A step of an index backfill: applied by the writer, alone in its group.
+struct Engine::BackfillStep {
+  uint32_t table_id = 0;
+  uint32_t index_id = 0;
+  size_t limit = 0;      // items read per step
+  bool* finished = nullptr;  // set when the step reached the end of the table
 };
 
 struct Engine::Pending {
   WriteUnit unit;
   WriteCallback done;
   WriteResult result;
+  std::optional<BackfillStep> backfill;
 };
 
 // One group of units, applied by the writer and handed to the committer.
@@ -53,7 +85,7 @@ struct Engine::GroupState {
     int64_t items = 0;
     int64_t bytes = 0;
   };
-  std::map<TableState*, StatsDelta> stats;
+  std::map<Counters*, StatsDelta> stats;
   // (stream id, shard index) -> last sequence written there, for the commit listeners.
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> touched_shards;
 };

@@ -6,12 +6,20 @@
 //          DynamoDB's hashing does, so Scan order is not key order (as in DynamoDB) and Scan
 //          segments are contiguous hash ranges; all rows of a partition are adjacent and in
 //          sort-key order, so Query is one range read.
+// indexes: index_id:u32be  partition_hash:u32be  enc(index partition key)  [enc(index sort key)]
+//          enc(table partition key)  [enc(table sort key)]  -> the item as the index projects it
+//          (item_format). partition_hash is as in items, over the index partition key, so an
+//          index Query is one range read and index Scan segments are hash ranges; the table key
+//          makes entries with equal index keys distinct and orders them (DynamoDB leaves that
+//          order unspecified). A local index's partition key is the table's.
 // streams: stream_id:u32be  shard_index:u32be  sequence:u64be  -> stream record
 // meta:    "format"                     -> version:u32be (kStorageFormatVersion)
 //          "seq"                        -> last sequence number issued:u64be
 //          "next_id"                    -> next table/stream id:u32be
 //          "table/" name                -> table description (catalog_format.cc)
-//          "stats/" table_id:u32be      -> table statistics
+//          "stats/" id:u32be            -> statistics of a table or an index
+//          "backfill/" index_id:u32be   -> the row key (in items) up to which a new index has
+//                                          been filled from its table
 //          "stream/" stream_id:u32be    -> stream metadata
 //          "state/" key                 -> a value owned by a layer above (Engine::write_state)
 #pragma once
@@ -26,9 +34,11 @@
 
 namespace eddy::storage {
 
-// Version 1: the layouts above, item_format v1, stream_record_format v1, catalog_format v1,
-// model key encoding v1.
-inline constexpr uint32_t kStorageFormatVersion = 1;
+// Version 2: the layouts above, item_format v1, stream_record_format v1, catalog_format v1
+// (table records v2), model key encoding v1. Version 1 had no `indexes` column family and no
+// "backfill/" keys; Engine::open upgrades it in place (nothing else changed), and builds that
+// read only version 1 refuse a version 2 directory rather than miss its indexes.
+inline constexpr uint32_t kStorageFormatVersion = 2;
 
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaSequence = "seq";
@@ -37,8 +47,10 @@ inline constexpr std::string_view kMetaTablePrefix = "table/";
 inline constexpr std::string_view kMetaStatsPrefix = "stats/";
 inline constexpr std::string_view kMetaStreamPrefix = "stream/";
 inline constexpr std::string_view kMetaStatePrefix = "state/";
+inline constexpr std::string_view kMetaBackfillPrefix = "backfill/";
 
-// table_id + partition hash + enc(partition key): the prefix of every row of one partition.
+// id + partition hash + enc(partition key): the prefix of every row of one partition, of a
+// table (`id` a table id) or of an index (an index id).
 std::string partition_prefix(uint32_t table_id, const model::AttributeValue& partition_value);
 // The full row key of `item` (which carries valid key attributes).
 std::string item_key(uint32_t table_id, const model::KeySchema& schema, const model::Item& item);

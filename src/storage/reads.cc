@@ -4,6 +4,7 @@
 
 #include "model/key_encoding.h"
 #include "storage/engine_internal.h"
+#include "storage/indexes.h"
 #include "storage/item_format.h"
 #include "storage/keys.h"
 
@@ -70,16 +71,53 @@ Result<std::vector<std::optional<model::Item>>> Engine::get_items(
   return items;
 }
 
+Result<Engine::ReadTarget> Engine::read_target(std::string_view table,
+                                               std::string_view index) const {
+  std::shared_lock lock(catalog_mu_);
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return table_not_found();
+  ReadTarget target;
+  target.table_id = it->second->id;
+  target.table_schema = it->second->key_schema;
+  if (index.empty()) return target;
+  for (const auto& state : it->second->indexes) {
+    if (state->description.name != index) continue;
+    if (state->description.status != IndexStatus::kActive) {
+      // DynamoDB: "You can't query or scan the index until it is ACTIVE" (its error text for
+      // trying is not documented).
+      return Status::validation("Cannot read from backfilling global secondary index: " +
+                                std::string(index));
+    }
+    target.index = state->description;
+    return target;
+  }
+  return Status::not_found("The table does not have the specified index: " + std::string(index));
+}
+
+Result<std::string> Engine::start_key(const ReadTarget& target, const model::Item& key) const {
+  if (!target.index) {
+    EDDY_RETURN_IF_ERROR(model::validate_key(key, target.table_schema));
+    return item_key(target.table_id, target.table_schema, key);
+  }
+  // An index's start key is its index key and its table key, exactly (API_Query.html).
+  EDDY_RETURN_IF_ERROR(model::validate_item_key(key, target.table_schema));
+  EDDY_RETURN_IF_ERROR(model::validate_item_key(key, target.index->key_schema));
+  model::Item expected = model::extract_key(key, target.table_schema);
+  for (auto& [name, value] : model::extract_key(key, target.index->key_schema))
+    expected.insert_or_assign(name, value);
+  if (expected.size() != key.size()) return Status::validation("The provided starting key is invalid");
+  return index_entry_key(*target.index, target.table_schema, key);
+}
+
 Result<Page> Engine::query(const QueryRequest& request) const {
-  auto state = find_table(request.table);
-  if (!state) return table_not_found();
-  const model::KeySchema& schema = state->key_schema;
+  EDDY_ASSIGN_OR_RETURN(const ReadTarget target, read_target(request.table, request.index));
+  const model::KeySchema& schema = target.schema();
   if (!model::has_key_type(request.partition_value, schema.partition.type)) {
     return Status::validation(
         "One or more parameter values were invalid: Condition parameter "
         "type does not match schema type");
   }
-  const std::string prefix = partition_prefix(state->id, request.partition_value);
+  const std::string prefix = partition_prefix(target.id(), request.partition_value);
   std::string lower = prefix;
   std::string upper = prefix_successor(prefix);
 
@@ -98,26 +136,29 @@ Result<Page> Engine::query(const QueryRequest& request) const {
       return key;
     };
     using Op = SortKeyCondition::Op;
+    // "Past every row with this sort key value": on a table that is the row itself, on an
+    // index every entry of that index key (each followed by its table key). No encoding is a
+    // prefix of another (key_encoding.h), so the prefix successor is right for both.
     switch (condition->op) {
       case Op::kEq:
         lower = bound(condition->value);
-        upper = successor_of_key(lower);
+        upper = prefix_successor(lower);
         break;
       case Op::kLt:
         upper = bound(condition->value);
         break;
       case Op::kLe:
-        upper = successor_of_key(bound(condition->value));
+        upper = prefix_successor(bound(condition->value));
         break;
       case Op::kGt:
-        lower = successor_of_key(bound(condition->value));
+        lower = prefix_successor(bound(condition->value));
         break;
       case Op::kGe:
         lower = bound(condition->value);
         break;
       case Op::kBetween:
         lower = bound(condition->value);
-        upper = successor_of_key(bound(condition->upper));
+        upper = prefix_successor(bound(condition->upper));
         break;
       case Op::kBeginsWith: {
         if (schema.sort->type == model::KeyType::N) {
@@ -135,28 +176,26 @@ Result<Page> Engine::query(const QueryRequest& request) const {
   }
 
   if (request.exclusive_start_key) {
-    EDDY_RETURN_IF_ERROR(model::validate_key(*request.exclusive_start_key, schema));
-    std::string start = item_key(state->id, schema, *request.exclusive_start_key);
+    EDDY_ASSIGN_OR_RETURN(std::string start, start_key(target, *request.exclusive_start_key));
     if (request.forward) {
       lower = std::max(lower, successor_of_key(start));
     } else {
       upper = std::min(upper, start);
     }
   }
-  return read_range(schema, std::move(lower), std::move(upper), request.forward, request.limit,
-                    request.max_bytes);
+  return read_range(target, std::move(lower), std::move(upper), request.forward, request.limit,
+                    request.max_bytes, request.fetch_table_items);
 }
 
 Result<Page> Engine::scan(const ScanRequest& request) const {
-  auto state = find_table(request.table);
-  if (!state) return table_not_found();
+  EDDY_ASSIGN_OR_RETURN(const ReadTarget target, read_target(request.table, request.index));
   if (request.total_segments == 0 || request.segment >= request.total_segments) {
     return Status::validation("Segment must be less than TotalSegments");
   }
   // Segment s covers the partition hashes [s * 2^32 / T, (s + 1) * 2^32 / T).
   const uint64_t low_hash = (uint64_t{request.segment} << 32) / request.total_segments;
   const uint64_t high_hash = (uint64_t{request.segment + 1} << 32) / request.total_segments;
-  const std::string prefix = table_prefix(state->id);
+  const std::string prefix = table_prefix(target.id());
   std::string lower = prefix;
   put_u32_be(lower, static_cast<uint32_t>(low_hash));
   std::string upper = prefix;
@@ -166,17 +205,16 @@ Result<Page> Engine::scan(const ScanRequest& request) const {
     put_u32_be(upper, static_cast<uint32_t>(high_hash));
   }
   if (request.exclusive_start_key) {
-    EDDY_RETURN_IF_ERROR(model::validate_key(*request.exclusive_start_key, state->key_schema));
-    lower = std::max(lower, successor_of_key(item_key(state->id, state->key_schema,
-                                                      *request.exclusive_start_key)));
+    EDDY_ASSIGN_OR_RETURN(std::string start, start_key(target, *request.exclusive_start_key));
+    lower = std::max(lower, successor_of_key(start));
   }
-  return read_range(state->key_schema, std::move(lower), std::move(upper), true, request.limit,
-                    request.max_bytes);
+  return read_range(target, std::move(lower), std::move(upper), true, request.limit,
+                    request.max_bytes, request.fetch_table_items);
 }
 
-Result<Page> Engine::read_range(const model::KeySchema& schema, std::string lower,
-                                std::string upper, bool forward, size_t limit,
-                                size_t max_bytes) const {
+Result<Page> Engine::read_range(const ReadTarget& target, std::string lower, std::string upper,
+                                bool forward, size_t limit, size_t max_bytes,
+                                bool fetch_table_items) const {
   Page page;
   if (!upper.empty() && lower >= upper) return page;
   const Snapshot snapshot = durable_snapshot();
@@ -185,17 +223,41 @@ Result<Page> Engine::read_range(const model::KeySchema& schema, std::string lowe
   rocksdb::Slice lower_slice(lower), upper_slice(upper);
   read_options.iterate_lower_bound = &lower_slice;
   if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, items_));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, target.index ? indexes_ : items_));
+  // The key of an item read: its table key, and on an index its index key too.
+  auto key_of = [&](const model::Item& item) {
+    model::Item key = model::extract_key(item, target.table_schema);
+    if (target.index) {
+      for (auto& [name, value] : model::extract_key(item, target.index->key_schema))
+        key.insert_or_assign(name, value);
+    }
+    return key;
+  };
+  std::optional<model::Item> last_key;
   forward ? it->SeekToFirst() : it->SeekToLast();
   for (; it->Valid(); forward ? it->Next() : it->Prev()) {
     EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(it->value().ToStringView()));
     page.bytes_read += model::item_size(item);
+    last_key = key_of(item);
+    if (fetch_table_items && target.index) {
+      // The whole item, from the table, at the same snapshot as the entry.
+      rocksdb::ReadOptions get_options;
+      get_options.snapshot = snapshot.get();
+      rocksdb::PinnableSlice value;
+      auto s = db_->Get(get_options, items_,
+                        item_key(target.table_id, target.table_schema, item), &value);
+      if (!s.ok()) return s.IsNotFound() ? Status::internal("index entry without item")
+                                         : from_rocksdb(s);
+      EDDY_ASSIGN_OR_RETURN(item, deserialize_item(value.ToStringView()));
+      page.bytes_read += model::item_size(item);
+    }
     page.items.push_back(std::move(item));
     // DynamoDB stops at Limit items or once 1 MB has been read, and then returns the last
     // key it read as LastEvaluatedKey, whether or not more items follow.
     if ((limit != 0 && page.items.size() >= limit) ||
         (max_bytes != 0 && page.bytes_read >= max_bytes)) {
-      page.last_evaluated_key = model::extract_key(page.items.back(), schema);
+      page.last_evaluated_key = std::move(last_key);
       break;
     }
   }

@@ -39,12 +39,46 @@ struct AttributeDefinition {
   bool operator==(const AttributeDefinition&) const = default;
 };
 
+// ---- secondary indexes ----
+
+// Never reorder: persisted.
+enum class IndexKind : uint8_t { kGlobal = 0, kLocal = 1 };
+// Never reorder: persisted.
+enum class ProjectionType : uint8_t { kKeysOnly = 0, kInclude = 1, kAll = 2 };
+// Never reorder: persisted.
+enum class IndexStatus : uint8_t { kCreating = 0, kActive = 1, kDeleting = 2 };
+
+// What an index is: the API layer validates it (names, limits, definitions).
+struct IndexSpec {
+  std::string name;
+  IndexKind kind = IndexKind::kGlobal;
+  // A local index's partition key is the table's.
+  model::KeySchema key_schema;
+  ProjectionType projection = ProjectionType::kAll;
+  std::vector<std::string> non_key_attributes;  // kInclude only, in the order given
+  // Settings the engine keeps but does not interpret (a GSI's provisioned throughput).
+  std::map<std::string, std::string> properties;
+  bool operator==(const IndexSpec&) const = default;
+};
+
+struct IndexDescription : IndexSpec {
+  uint32_t id = 0;  // internal; never reused, as table ids are not
+  IndexStatus status = IndexStatus::kActive;
+  // Added to an existing table (UpdateTable), so it is filled from the table's items while
+  // CREATING. Indexes created with their table start ACTIVE (the table is empty).
+  bool backfilling = false;
+  // Live figures (not persisted with the description; kept by the writer).
+  uint64_t item_count = 0;
+  uint64_t size_bytes = 0;
+};
+
 // What CreateTable asks for.
 struct TableSpec {
   std::string name;
   model::KeySchema key_schema;
   std::vector<AttributeDefinition> attribute_definitions;
   StreamSpecification stream;
+  std::vector<IndexSpec> indexes;
   // Settings the engine keeps but does not interpret (billing mode, throughput, tags, ...):
   // the API layer owns their meaning.
   std::map<std::string, std::string> properties;
@@ -59,6 +93,8 @@ struct TableDescription {
   std::optional<uint32_t> latest_stream_id;  // the newest stream, enabled or not
   int64_t creation_ms = 0;
   std::map<std::string, std::string> properties;
+  std::vector<IndexDescription> indexes;  // in the order they were created
+  const IndexDescription* find_index(std::string_view index_name) const;
   // Live figures (not persisted with the description; kept by the writer).
   uint64_t item_count = 0;
   uint64_t size_bytes = 0;
@@ -154,11 +190,22 @@ struct WriteUnit {
   std::vector<ItemWrite> writes;
 };
 
+// What one item write did to one secondary index, for ReturnConsumedCapacity INDEXES: the
+// sizes of the index entries written (a new entry, a removed one, or both when the index key
+// moved; one, sized on the larger, when only projected attributes changed). Indexes the write
+// did not touch are absent.
+struct IndexWrite {
+  std::string index;
+  IndexKind kind = IndexKind::kGlobal;
+  std::vector<size_t> entry_bytes;
+};
+
 struct ItemWriteResult {
   Status status;     // OK, or why this write failed (kConditionFailed, kValidation, ...)
   ItemPtr old_item;  // the item before the write (also when its condition failed)
   ItemPtr new_item;
   bool changed = false;  // false for no-op writes: no row written, no stream record
+  std::vector<IndexWrite> index_writes;
 };
 
 struct WriteResult {
@@ -175,6 +222,10 @@ using SortKeyCondition = model::SortKeyCondition;
 
 struct QueryRequest {
   std::string table;
+  std::string index;  // empty: the table itself
+  // On a local index: each item is read from the table (at the same snapshot) in place of its
+  // projection, as DynamoDB fetches attributes an LSI does not project.
+  bool fetch_table_items = false;
   model::AttributeValue partition_value;
   std::optional<SortKeyCondition> sort_condition;
   bool forward = true;
@@ -185,6 +236,8 @@ struct QueryRequest {
 
 struct ScanRequest {
   std::string table;
+  std::string index;  // empty: the table itself
+  bool fetch_table_items = false;  // as in QueryRequest
   size_t limit = 0;
   size_t max_bytes = 0;
   std::optional<model::Item> exclusive_start_key;
@@ -194,7 +247,8 @@ struct ScanRequest {
 
 struct Page {
   std::vector<model::Item> items;
-  // The key of the last item returned when the read stopped early (limit or max_bytes).
+  // The key of the last item returned when the read stopped early (limit or max_bytes); on an
+  // index, its index key and its table key.
   std::optional<model::Item> last_evaluated_key;
   size_t bytes_read = 0;
 };

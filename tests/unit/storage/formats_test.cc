@@ -147,6 +147,60 @@ TEST(CatalogFormat, RoundTrips) {
   EXPECT_EQ(stats->size_bytes, 3456u);
 }
 
+TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
+  TableDescription table;
+  table.name = "orders";
+  table.id = 42;
+  table.key_schema.partition = {"id", model::KeyType::S};
+  table.key_schema.sort = model::KeyAttribute{"at", model::KeyType::N};
+  table.creation_ms = 5;
+  const std::string version1 = serialize_table(table).substr(0, serialize_table(table).size() - 1);
+
+  IndexDescription gsi;
+  gsi.name = "by-owner";
+  gsi.id = 44;
+  gsi.kind = IndexKind::kGlobal;
+  gsi.key_schema.partition = {"owner", model::KeyType::B};
+  gsi.projection = ProjectionType::kInclude;
+  gsi.non_key_attributes = {"title", "tags"};
+  gsi.status = IndexStatus::kCreating;
+  gsi.backfilling = true;
+  gsi.properties = {{"read_capacity", "5"}};
+  IndexDescription lsi;
+  lsi.name = "by-at";
+  lsi.id = 45;
+  lsi.kind = IndexKind::kLocal;
+  lsi.key_schema.partition = {"id", model::KeyType::S};
+  lsi.key_schema.sort = model::KeyAttribute{"at2", model::KeyType::N};
+  lsi.projection = ProjectionType::kKeysOnly;
+  table.indexes = {gsi, lsi};
+  const std::string bytes = serialize_table(table);
+  EXPECT_EQ(bytes[0], 2);
+  auto t = deserialize_table(bytes);
+  ASSERT_TRUE(t.is_ok()) << t.status().to_string();
+  ASSERT_EQ(t->indexes.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(static_cast<const IndexSpec&>(t->indexes[i]),
+              static_cast<const IndexSpec&>(table.indexes[i]));
+    EXPECT_EQ(t->indexes[i].id, table.indexes[i].id);
+    EXPECT_EQ(t->indexes[i].status, table.indexes[i].status);
+    EXPECT_EQ(t->indexes[i].backfilling, table.indexes[i].backfilling);
+  }
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(deserialize_table(std::string_view(bytes).substr(0, n)).is_ok()) << n;
+  }
+
+  // A record written before indexes existed: version 1, no index list.
+  std::string old = version1;
+  old[0] = 1;
+  auto v1 = deserialize_table(old);
+  ASSERT_TRUE(v1.is_ok()) << v1.status().to_string();
+  EXPECT_EQ(v1->name, "orders");
+  EXPECT_TRUE(v1->indexes.empty());
+  old[0] = 3;  // a version from a later build
+  EXPECT_FALSE(deserialize_table(old).is_ok());
+}
+
 TEST(StreamIds, SequenceNumbersAreFixedWidthDecimalInIntegerOrder) {
   for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{999}, uint64_t{1} << 40, UINT64_MAX}) {
     std::string text = format_sequence_number(v);
