@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
       ->add_option("--ttl-deletes-per-second", serve.ttl_deletes_per_second,
                    "Time to Live deletes at most this many items a second (0: no limit)")
       ->capture_default_str();
+  serve_command
+      ->add_option("--backfill-items-per-second", serve.backfill_items_per_second,
+                   "A new index reads at most this many items a second (0: no limit)")
+      ->capture_default_str();
   serve_command->add_option("--stack", serve.stack_file,
                             "A stack file (YAML) to deploy: tables, functions, event sources");
   serve_command

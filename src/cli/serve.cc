@@ -160,6 +160,7 @@ int serve(const ServeOptions& options) {
   engine_options.stream_retention_ms = *retention;
   engine_options.shard_rollover_ms = *rollover;
   engine_options.stream_shards = options.stream_shards;
+  engine_options.backfill_items_per_second = options.backfill_items_per_second;
   // Trimming and rollover run on one background pass: often enough for the shorter of the two
   // periods (tests shorten them), at most once a minute otherwise.
   engine_options.trim_interval_ms =

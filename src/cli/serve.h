@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string shard_rollover = "4h";       // open shards older than this roll over
   std::string ttl_interval = "1m";         // how often expired items are looked for
   uint32_t ttl_deletes_per_second = 1000;  // the sweeper's pace (0: unlimited)
+  uint32_t backfill_items_per_second = 0;  // an index backfill's pace (0: unlimited)
   // A stack file to deploy (tables, functions, event sources).
   std::optional<std::string> stack_file;
   // Invocations of one function at once unless it reserves its own (0: 2 x cores).

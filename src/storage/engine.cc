@@ -77,8 +77,8 @@ Engine::~Engine() {
   housekeeping_cv_.notify_all();
   backfill_cv_.notify_all();
   if (backfiller_.joinable()) backfiller_.join();  // its last step completes before the writer
-  if (writer_.joinable()) writer_.join();        // then the committer finishes what it was handed
-  if (committer_.joinable()) committer_.join();  // then the completer acknowledges the rest
+  if (writer_.joinable()) writer_.join();          // then the committer finishes what it was handed
+  if (committer_.joinable()) committer_.join();    // then the completer acknowledges the rest
   if (completer_.joinable()) completer_.join();
   if (housekeeper_.joinable()) housekeeper_.join();
   durable_snapshot_.reset();
@@ -552,8 +552,9 @@ Result<TableDescription> Engine::delete_index(std::string_view name, std::string
   auto it = tables_.find(name);
   if (it == tables_.end()) return table_not_found();
   TableState& state = *it->second;
-  auto found = std::find_if(state.indexes.begin(), state.indexes.end(),
-                            [&](const auto& index) { return index->description.name == index_name; });
+  auto found = std::find_if(state.indexes.begin(), state.indexes.end(), [&](const auto& index) {
+    return index->description.name == index_name;
+  });
   if (found == state.indexes.end()) return Status::not_found("no such index");
   TableDescription result = describe(state);
   for (auto& index : result.indexes) {
@@ -648,14 +649,25 @@ void Engine::run_backfills() {
     if (index_id == 0) return;
     bool finished = false;
     int failures = 0;
+    auto next_step = std::chrono::steady_clock::now();
     while (!finished) {
+      if (options_.backfill_items_per_second > 0) {
+        // The pace: each step may start only when the previous one's items are "paid for".
+        std::unique_lock lock(queue_mu_);
+        if (backfill_cv_.wait_until(lock, next_step, [this] { return stopping_; })) return;
+        next_step += std::chrono::microseconds(options_.backfill_step_items * 1'000'000 /
+                                               options_.backfill_items_per_second);
+        next_step = std::max(next_step, std::chrono::steady_clock::now() -
+                                            std::chrono::seconds(1));  // no burst after a stall
+      }
       std::promise<WriteResult> promise;
       auto future = promise.get_future();
       {
         std::lock_guard lock(queue_mu_);
         if (stopping_) return;  // resumed from the last committed step on the next open
         Pending pending{{}, [&promise](WriteResult r) { promise.set_value(std::move(r)); }, {}};
-        pending.backfill = BackfillStep{table_id, index_id, options_.backfill_step_items, &finished};
+        pending.backfill =
+            BackfillStep{table_id, index_id, options_.backfill_step_items, &finished};
         queue_.push_back(std::move(pending));
       }
       queue_cv_.notify_one();

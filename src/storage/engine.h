@@ -71,6 +71,8 @@ struct EngineOptions {
   // Items an index backfill reads per step. Each step is one write unit of the pipeline, so
   // foreground writes queued meanwhile go between steps.
   size_t backfill_step_items = 1000;
+  // Items a backfill reads per second at most (0: as fast as the writer takes its steps).
+  size_t backfill_items_per_second = 0;
 };
 
 class Engine {
@@ -119,8 +121,8 @@ class Engine {
     model::Item key;
   };
   Result<std::vector<std::optional<model::Item>>> get_items(const std::vector<ItemKey>& keys) const;
-  // On an index (request.index), kNotFound names it ("The table does not have the specified
-  // index") and kValidation refuses an index that is not ACTIVE yet.
+  // On an index (request.index), kValidation names an unknown one ("The table does not have the
+  // specified index") and kValidation refuses an index that is not ACTIVE yet.
   Result<Page> query(const QueryRequest& request) const;
   Result<Page> scan(const ScanRequest& request) const;
 
@@ -176,11 +178,11 @@ class Engine {
 
   // Counters since open, for /metrics and benchmarks.
   struct Metrics {
-    uint64_t commit_groups = 0;    // WriteBatches committed by the writer
-    uint64_t syncs = 0;            // commit rounds that synced the WAL (kSync only)
-    uint64_t committed_units = 0;  // units acknowledged OK
-    uint64_t failed_units = 0;     // units that failed (conditions, validation, I/O)
-    uint64_t stream_records = 0;   // records appended
+    uint64_t commit_groups = 0;     // WriteBatches committed by the writer
+    uint64_t syncs = 0;             // commit rounds that synced the WAL (kSync only)
+    uint64_t committed_units = 0;   // units acknowledged OK
+    uint64_t failed_units = 0;      // units that failed (conditions, validation, I/O)
+    uint64_t stream_records = 0;    // records appended
     uint64_t backfilled_items = 0;  // items read by index backfills
   };
   Metrics metrics() const;

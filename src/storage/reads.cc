@@ -91,7 +91,7 @@ Result<Engine::ReadTarget> Engine::read_target(std::string_view table,
     target.index = state->description;
     return target;
   }
-  return Status::not_found("The table does not have the specified index: " + std::string(index));
+  return Status::validation("The table does not have the specified index: " + std::string(index));
 }
 
 Result<std::string> Engine::start_key(const ReadTarget& target, const model::Item& key) const {
@@ -105,7 +105,8 @@ Result<std::string> Engine::start_key(const ReadTarget& target, const model::Ite
   model::Item expected = model::extract_key(key, target.table_schema);
   for (auto& [name, value] : model::extract_key(key, target.index->key_schema))
     expected.insert_or_assign(name, value);
-  if (expected.size() != key.size()) return Status::validation("The provided starting key is invalid");
+  if (expected.size() != key.size())
+    return Status::validation("The provided starting key is invalid");
   return index_entry_key(*target.index, target.table_schema, key);
 }
 
@@ -245,10 +246,10 @@ Result<Page> Engine::read_range(const ReadTarget& target, std::string lower, std
       rocksdb::ReadOptions get_options;
       get_options.snapshot = snapshot.get();
       rocksdb::PinnableSlice value;
-      auto s = db_->Get(get_options, items_,
-                        item_key(target.table_id, target.table_schema, item), &value);
-      if (!s.ok()) return s.IsNotFound() ? Status::internal("index entry without item")
-                                         : from_rocksdb(s);
+      auto s = db_->Get(get_options, items_, item_key(target.table_id, target.table_schema, item),
+                        &value);
+      if (!s.ok())
+        return s.IsNotFound() ? Status::internal("index entry without item") : from_rocksdb(s);
       EDDY_ASSIGN_OR_RETURN(item, deserialize_item(value.ToStringView()));
       page.bytes_read += model::item_size(item);
     }

@@ -22,7 +22,7 @@ constexpr size_t kMaxWrites = 25;
 struct TableWrites {
   std::string table;
   size_t count = 0;
-  double units = 0;
+  ConsumedCapacity consumed;
 };
 
 struct BatchWrite {
@@ -60,7 +60,7 @@ Result<BatchWrite> parse(const Json& request, Context& context) {
   for (const auto& entry : request_items->GetObject()) {
     const std::string name(entry.name.GetString(), entry.name.GetStringLength());
     EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, name));
-    batch.tables.push_back({name, 0, 0});
+    batch.tables.push_back({name, 0, ConsumedCapacity{.table = name}});
     for (const auto& element : entry.value.GetArray()) {
       EDDY_RETURN_IF_ERROR(expect_object(element, "RequestItems"));
       EDDY_ASSIGN_OR_RETURN(const Json* put, get_object(element, "PutRequest"));
@@ -112,7 +112,9 @@ void batch_write_item(const Json& request, Context& context, Reply reply) {
       std::move(unit), [shared, reply = std::move(reply)](storage::WriteResult result) {
         if (!result.status.is_ok()) return reply(ApiError::from_status(result.status));
         for (size_t i = 0; i < result.items.size(); ++i) {
-          shared->tables[shared->table_of_write[i]].units += item_write_units(result.items[i]);
+          ConsumedCapacity& consumed = shared->tables[shared->table_of_write[i]].consumed;
+          consumed.write_units += item_write_units(result.items[i]);
+          add_index_write_units(consumed, result.items[i]);
         }
         rapidjson::StringBuffer buffer;
         JsonWriter writer(buffer);
@@ -124,8 +126,7 @@ void batch_write_item(const Json& request, Context& context, Reply reply) {
           writer.Key("ConsumedCapacity");
           writer.StartArray();
           for (const auto& table : shared->tables) {
-            write_capacity_object(writer, shared->capacity,
-                                  {.table = table.table, .write_units = table.units});
+            write_capacity_object(writer, shared->capacity, table.consumed);
           }
           writer.EndArray();
         }

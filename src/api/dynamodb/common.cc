@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "api/dynamodb/indexes.h"
 #include "expr/evaluator.h"
 #include "model/key_schema.h"
 
@@ -329,34 +330,73 @@ double write_units(size_t bytes) {
   return std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0));
 }
 
+void add_index_write_units(ConsumedCapacity& consumed, const storage::ItemWriteResult& result,
+                           double factor) {
+  for (const auto& write : result.index_writes) {
+    auto it = std::find_if(consumed.indexes.begin(), consumed.indexes.end(),
+                           [&](const IndexCapacity& c) { return c.index == write.index; });
+    if (it == consumed.indexes.end()) {
+      it = consumed.indexes.insert(
+          consumed.indexes.end(),
+          IndexCapacity{write.index, write.kind == storage::IndexKind::kGlobal, 0, 0});
+    }
+    for (size_t bytes : write.entry_bytes)
+      it->write_units += factor * write_units(bytes);
+  }
+}
+
 void write_capacity_object(JsonWriter& writer, CapacityDetail detail,
                            const ConsumedCapacity& consumed) {
-  const double total = consumed.read_units + consumed.write_units;
+  double total_read = consumed.read_units, total_write = consumed.write_units;
+  for (const auto& index : consumed.indexes) {
+    total_read += index.read_units;
+    total_write += index.write_units;
+  }
   // The read/write split appears with INDEXES (docs/research/dynamodb-api.md §4.1).
-  auto write_split = [&] {
-    if (detail != CapacityDetail::kIndexes) return;
-    if (consumed.read_units > 0) {
+  auto write_units_of = [&](double read, double write) {
+    writer.StartObject();
+    writer.Key("CapacityUnits");
+    writer.Double(read + write);
+    if (read > 0) {
       writer.Key("ReadCapacityUnits");
-      writer.Double(consumed.read_units);
+      writer.Double(read);
     }
-    if (consumed.write_units > 0) {
+    if (write > 0) {
       writer.Key("WriteCapacityUnits");
-      writer.Double(consumed.write_units);
+      writer.Double(write);
     }
+    writer.EndObject();
   };
   writer.StartObject();
   writer.Key("TableName");
   write_string(writer, consumed.table);
   writer.Key("CapacityUnits");
-  writer.Double(total);
-  write_split();
+  writer.Double(total_read + total_write);
   if (detail == CapacityDetail::kIndexes) {
+    if (total_read > 0) {
+      writer.Key("ReadCapacityUnits");
+      writer.Double(total_read);
+    }
+    if (total_write > 0) {
+      writer.Key("WriteCapacityUnits");
+      writer.Double(total_write);
+    }
     writer.Key("Table");
-    writer.StartObject();
-    writer.Key("CapacityUnits");
-    writer.Double(total);
-    write_split();
-    writer.EndObject();
+    write_units_of(consumed.read_units, consumed.write_units);
+    for (bool global : {false, true}) {
+      bool any = false;
+      for (const auto& index : consumed.indexes) {
+        if (index.global != global) continue;
+        if (!any) {
+          writer.Key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+          writer.StartObject();
+          any = true;
+        }
+        write_key(writer, index.index);
+        write_units_of(index.read_units, index.write_units);
+      }
+      if (any) writer.EndObject();
+    }
   }
   writer.EndObject();
 }
@@ -427,6 +467,7 @@ void write_table_description(JsonWriter& writer, const storage::TableDescription
 
   writer.Key("KeySchema");
   write_key_schema(writer, table.key_schema);
+  write_index_descriptions(writer, table, context, status == "CREATING");
 
   const std::string billing_mode = property(property::kBillingMode);
   const bool on_demand = billing_mode == "PAY_PER_REQUEST";

@@ -113,11 +113,23 @@ double read_units(size_t bytes, bool consistent);
 // Write units for an item of `bytes`: one per 1 KB, at least one.
 double write_units(size_t bytes);
 
-struct ConsumedCapacity {
-  std::string table;
+struct IndexCapacity {
+  std::string index;
+  bool global = true;
   double read_units = 0;
   double write_units = 0;
 };
+struct ConsumedCapacity {
+  std::string table;
+  // The table's own units (the "Table" arm); the total adds the indexes'.
+  double read_units = 0;
+  double write_units = 0;
+  std::vector<IndexCapacity> indexes;  // only indexes that were read or written
+};
+// Adds what one item write cost its indexes (index writes are charged on the index entry, one
+// unit per 1 KB each, times `factor`: 2 in a transaction as for the table).
+void add_index_write_units(ConsumedCapacity& consumed, const storage::ItemWriteResult& result,
+                           double factor = 1);
 // Writes "ConsumedCapacity": {...} (one table) when `detail` asks for it.
 void write_consumed_capacity(JsonWriter& writer, CapacityDetail detail,
                              const ConsumedCapacity& consumed);

@@ -2,6 +2,7 @@
 // Checks and messages in DynamoDB's order (docs/research/dynamodb-api.md §1.1).
 #include <fmt/format.h>
 
+#include "api/dynamodb/indexes.h"
 #include "api/dynamodb/operations.h"
 #include "api/dynamodb/table_settings.h"
 #include "common/random.h"
@@ -10,11 +11,6 @@ namespace eddy::api::dynamodb {
 
 namespace {
 
-struct KeyElement {
-  std::string name;
-  std::string type;  // HASH | RANGE
-};
-
 Result<storage::TableSpec> parse(const Json& request) {
   storage::TableSpec spec;
   ConstraintErrors errors;
@@ -22,33 +18,10 @@ Result<storage::TableSpec> parse(const Json& request) {
                         read_table_name(request, TableNameCheck::kTableOperation, &errors));
 
   EDDY_ASSIGN_OR_RETURN(const Json* definitions_json, get_array(request, "AttributeDefinitions"));
-  EDDY_ASSIGN_OR_RETURN(const Json* key_schema_json, get_array(request, "KeySchema"));
   if (!definitions_json) errors.add_null("attributeDefinitions");
-  if (!key_schema_json) errors.add_null("keySchema");
-
-  std::vector<KeyElement> key_elements;
-  if (key_schema_json) {
-    size_t position = 0;
-    for (const auto& element : key_schema_json->GetArray()) {
-      ++position;
-      EDDY_RETURN_IF_ERROR(expect_object(element, "KeySchema"));
-      EDDY_ASSIGN_OR_RETURN(auto name, get_string(element, "AttributeName"));
-      EDDY_ASSIGN_OR_RETURN(auto type, get_string(element, "KeyType"));
-      const std::string path = fmt::format("keySchema.{}.member", position);
-      if (!name) errors.add_null(path + ".attributeName");
-      if (!type) {
-        errors.add_null(path + ".keyType");
-      } else if (*type != "HASH" && *type != "RANGE") {
-        errors.add(*type, path + ".keyType", "Member must satisfy enum value set: [HASH, RANGE]");
-      }
-      key_elements.push_back({name.value_or(""), type.value_or("")});
-    }
-    if (key_elements.empty()) {
-      errors.add("[]", "keySchema", "Member must have length greater than or equal to 1");
-    } else if (key_elements.size() > 2) {
-      errors.add("[...]", "keySchema", "Member must have length less than or equal to 2");
-    }
-  }
+  EDDY_ASSIGN_OR_RETURN(
+      const std::vector<KeyElement> key_elements,
+      read_key_elements(request, "KeySchema", "keySchema", /*max_elements=*/2, errors));
   if (definitions_json) {
     size_t position = 0;
     for (const auto& element : definitions_json->GetArray()) {
@@ -132,17 +105,14 @@ Result<storage::TableSpec> parse(const Json& request) {
     return Status::validation(
         "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
-  if (find_member(request, "GlobalSecondaryIndexes") ||
-      find_member(request, "LocalSecondaryIndexes")) {
-    // Secondary indexes come with their own issue; refusing is honest, ignoring them is not.
-    return Status::validation("Secondary indexes are not supported by this version of Eddy");
+  for (size_t i = 0; i < spec.attribute_definitions.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (spec.attribute_definitions[i].name == spec.attribute_definitions[j].name) {
+        return Status::validation("Attribute Name is duplicated: " +
+                                  spec.attribute_definitions[i].name);
+      }
+    }
   }
-  if (spec.attribute_definitions.size() != key_elements.size()) {
-    return Status::validation(
-        "One or more parameter values were invalid: Number of attributes in KeySchema does not "
-        "exactly match number of attributes defined in AttributeDefinitions");
-  }
-
   spec.key_schema.partition.name = key_elements[0].name;
   spec.key_schema.partition.type = definition_of(key_elements[0].name)->type;
   if (key_elements.size() == 2) {
@@ -150,6 +120,20 @@ Result<storage::TableSpec> parse(const Json& request) {
     sort.name = key_elements[1].name;
     sort.type = definition_of(key_elements[1].name)->type;
     spec.key_schema.sort = std::move(sort);
+  }
+  EDDY_ASSIGN_OR_RETURN(auto index_members, find_create_table_indexes(request));
+  if (!index_members.global && !index_members.local) {
+    if (spec.attribute_definitions.size() != key_elements.size()) {
+      return Status::validation(
+          "One or more parameter values were invalid: Number of attributes in KeySchema does not "
+          "exactly match number of attributes defined in AttributeDefinitions");
+    }
+  } else {
+    ConstraintErrors index_errors;
+    EDDY_ASSIGN_OR_RETURN(
+        spec.indexes,
+        read_create_table_indexes(index_members, spec.key_schema, spec.attribute_definitions,
+                                  mode == "PAY_PER_REQUEST", index_errors));
   }
   if (stream) spec.stream = *stream;
 

@@ -14,6 +14,13 @@ void delete_table(const Json& request, Context& context, Reply reply) {
         reply, Status::validation("Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first."));
   }
+  for (const auto& index : table->indexes) {
+    if (index.status != storage::IndexStatus::kActive) {
+      return reply(ApiError::resource_in_use(
+          "Attempt to change a resource which is still in use: Cannot delete table while indexes "
+          "are being created, updated, or deleted."));
+    }
+  }
   auto deleted = context.engine.delete_table(*name);
   if (!deleted) {
     if (deleted.status().code() == Code::kNotFound) {

@@ -1,8 +1,12 @@
 #include "api/dynamodb/item_reads.h"
 
 #include <algorithm>
+#include <set>
 #include <variant>
 
+#include <fmt/format.h>
+
+#include "api/dynamodb/indexes.h"
 #include "expr/evaluator.h"
 
 namespace eddy::api::dynamodb {
@@ -24,16 +28,23 @@ Result<ItemReadRequest> read_item_read_request(const Json& request) {
   read.consistent = consistent.value_or(false);
   EDDY_ASSIGN_OR_RETURN(read.capacity, read_capacity_detail(request));
   EDDY_ASSIGN_OR_RETURN(read.exclusive_start_key, read_item(request, "ExclusiveStartKey"));
-  EDDY_ASSIGN_OR_RETURN(auto index, get_string(request, "IndexName"));
-  if (index) {
-    // Secondary indexes come with their own issue; until then no table has one.
-    return Status::validation("The table does not have the specified index: " + *index);
+  EDDY_ASSIGN_OR_RETURN(read.index, get_string(request, "IndexName"));
+  if (read.index) {
+    ConstraintErrors errors;
+    if (read.index->size() < 3) {
+      errors.add(*read.index, "indexName", "Member must have length greater than or equal to 3");
+    } else if (read.index->size() > 255) {
+      errors.add(*read.index, "indexName", "Member must have length less than or equal to 255");
+    }
+    EDDY_RETURN_IF_ERROR(errors.status());
   }
+  EDDY_ASSIGN_OR_RETURN(read.select, get_string(request, "Select"));
   return read;
 }
 
 Status check_select(const Json& request, bool has_projection) {
   EDDY_ASSIGN_OR_RETURN(auto select, get_string(request, "Select"));
+  const bool on_index = find_member(request, "IndexName") != nullptr;
   if (!select) return {};
   if (*select != "ALL_ATTRIBUTES" && *select != "ALL_PROJECTED_ATTRIBUTES" &&
       *select != "SPECIFIC_ATTRIBUTES" && *select != "COUNT") {
@@ -44,7 +55,7 @@ Status check_select(const Json& request, bool has_projection) {
     return errors.status();
   }
   const bool has_expression = find_member(request, "ProjectionExpression") != nullptr;
-  if (*select == "ALL_PROJECTED_ATTRIBUTES") {
+  if (*select == "ALL_PROJECTED_ATTRIBUTES" && !on_index) {
     return Status::validation(
         "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
@@ -159,8 +170,80 @@ const std::string* find_key_attribute(const expr::Operand& operand,
 
 }  // namespace
 
-Status check_start_key(const ItemReadRequest& read, const model::KeySchema& schema) {
+Status resolve_read_target(Context& context, ItemReadRequest& read) {
+  if (!read.index) {
+    EDDY_ASSIGN_OR_RETURN(read.key_schema, find_key_schema(context, read.table));
+    read.table_key_schema = read.key_schema;
+    return {};
+  }
+  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
+  read.table_key_schema = table.key_schema;
+  EDDY_ASSIGN_OR_RETURN(auto index, find_read_index(table, *read.index, read.consistent));
+  read.key_schema = index.key_schema;
+  if (index.projection != storage::ProjectionType::kAll) {
+    // What the index holds: both keys and the listed attributes (indexes.h in storage/).
+    std::vector<std::string> projected{table.key_schema.partition.name,
+                                       index.key_schema.partition.name};
+    if (table.key_schema.sort) projected.push_back(table.key_schema.sort->name);
+    if (index.key_schema.sort) projected.push_back(index.key_schema.sort->name);
+    projected.insert(projected.end(), index.non_key_attributes.begin(),
+                     index.non_key_attributes.end());
+    auto is_projected = [&](const std::string& name) {
+      return std::find(projected.begin(), projected.end(), name) != projected.end();
+    };
+    const bool global = index.kind == storage::IndexKind::kGlobal;
+    if (read.select == "ALL_ATTRIBUTES") {
+      if (global) {
+        return Status::validation(
+            "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
+            "supported for global secondary index " +
+            index.name + " because its projection type is not ALL");
+      }
+      read.fetch_table_items = true;  // a local index fetches from the table
+    }
+    if (read.projection) {
+      std::vector<std::string> missing;
+      for (const auto& path : read.projection->paths) {
+        const std::string& name = path.elements.front().name;
+        if (!is_projected(name) && std::find(missing.begin(), missing.end(), name) == missing.end())
+          missing.push_back(name);
+      }
+      if (!missing.empty() && global) {
+        return Status::validation(fmt::format(
+            "One or more parameter values were invalid: Global secondary index {} does not "
+            "project [{}]",
+            index.name, fmt::join(missing, ", ")));
+      }
+      if (!missing.empty()) read.fetch_table_items = true;
+    }
+  }
+  read.index_description = std::move(index);
+  return {};
+}
+
+Status check_start_key(const ItemReadRequest& read) {
   if (!read.exclusive_start_key) return {};
+  const model::KeySchema& schema = read.table_key_schema;
+  if (read.index_description) {
+    // The index key and the table key, exactly (docs/research/secondary-indexes-aws.md §5.5).
+    std::set<std::string> names{schema.partition.name, read.key_schema.partition.name};
+    if (schema.sort) names.insert(schema.sort->name);
+    if (read.key_schema.sort) names.insert(read.key_schema.sort->name);
+    const model::Item& key = *read.exclusive_start_key;
+    if (key.size() != names.size() ||
+        !std::all_of(names.begin(), names.end(), [&](const auto& n) { return key.contains(n); })) {
+      return Status::validation("The provided starting key is invalid");
+    }
+    if (!model::validate_item_key(key, schema).is_ok()) {
+      return Status::validation(
+          "The provided starting key is invalid: The provided key element does not match the "
+          "schema");
+    }
+    if (!model::validate_item_key(*read.exclusive_start_key, read.key_schema).is_ok()) {
+      return Status::validation("The provided key element does not match the schema");
+    }
+    return {};
+  }
   Status valid = model::validate_key(*read.exclusive_start_key, schema);
   if (valid.is_ok()) return {};
   return Status::validation("The provided starting key is invalid: " + valid.message());
@@ -201,9 +284,17 @@ std::string item_read_response(const storage::Page& page, const ItemReadRequest&
     model::encode_item(*page.last_evaluated_key, writer);
   }
   // A Query or Scan is charged for everything it read, filtered or not, rounded up once.
-  write_consumed_capacity(
-      writer, read.capacity,
-      {.table = read.table, .read_units = read_units(page.bytes_read, read.consistent)});
+  // On an index, the index is charged; the Table arm stays 0.
+  ConsumedCapacity consumed{.table = read.table};
+  const double units = read_units(page.bytes_read, read.consistent);
+  if (read.index_description) {
+    consumed.indexes.push_back({read.index_description->name,
+                                read.index_description->kind == storage::IndexKind::kGlobal, units,
+                                0});
+  } else {
+    consumed.read_units = units;
+  }
+  write_consumed_capacity(writer, read.capacity, consumed);
   writer.EndObject();
   return finish(buffer);
 }

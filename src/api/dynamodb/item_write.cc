@@ -102,8 +102,9 @@ Outcome write_outcome(const storage::WriteResult& result, const WriteResponse& r
       model::encode_item(shown, writer);
     }
   }
-  write_consumed_capacity(writer, response.capacity,
-                          {.table = response.table, .write_units = item_write_units(*item)});
+  ConsumedCapacity consumed{.table = response.table, .write_units = item_write_units(*item)};
+  add_index_write_units(consumed, *item);
+  write_consumed_capacity(writer, response.capacity, consumed);
   writer.EndObject();
   return finish(buffer);
 }

@@ -34,7 +34,8 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(read_filter_and_projection(request, context, bindings, "QueryFilter", read));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
+  EDDY_RETURN_IF_ERROR(resolve_read_target(context, read));
+  const model::KeySchema& key_schema = read.key_schema;
   // QueryFilter may name key attributes; FilterExpression may not.
   if (read.filter && find_member(request, "FilterExpression")) {
     EDDY_RETURN_IF_ERROR(check_filter_avoids_keys(*read.filter, key_schema));
@@ -45,7 +46,7 @@ Result<std::string> run(const Json& request, Context& context) {
   } else {
     EDDY_ASSIGN_OR_RETURN(range, expr::lower_key_conditions(*key_conditions, key_schema));
   }
-  EDDY_RETURN_IF_ERROR(check_start_key(read, key_schema));
+  EDDY_RETURN_IF_ERROR(check_start_key(read));
   if (read.exclusive_start_key) {
     if (!(read.exclusive_start_key->at(key_schema.partition.name) == range.partition)) {
       return Status::validation(
@@ -55,6 +56,8 @@ Result<std::string> run(const Json& request, Context& context) {
 
   storage::QueryRequest query;
   query.table = read.table;
+  query.index = read.index.value_or("");
+  query.fetch_table_items = read.fetch_table_items;
   query.partition_value = std::move(range.partition);
   query.sort_condition = std::move(range.sort);
   query.forward = forward.value_or(true);

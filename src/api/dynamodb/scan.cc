@@ -57,10 +57,12 @@ Result<std::string> run(const Json& request, Context& context) {
   EDDY_RETURN_IF_ERROR(read_filter_and_projection(request, context, bindings, "ScanFilter", read));
   EDDY_RETURN_IF_ERROR(expr::check_unused(bindings));
 
-  EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, read.table));
-  EDDY_RETURN_IF_ERROR(check_start_key(read, key_schema));
+  EDDY_RETURN_IF_ERROR(resolve_read_target(context, read));
+  EDDY_RETURN_IF_ERROR(check_start_key(read));
   storage::ScanRequest scan;
   scan.table = read.table;
+  scan.index = read.index.value_or("");
+  scan.fetch_table_items = read.fetch_table_items;
   scan.limit = read.limit;
   scan.max_bytes = kMaxPageBytes;
   scan.exclusive_start_key = read.exclusive_start_key;

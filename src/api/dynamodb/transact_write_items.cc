@@ -121,6 +121,7 @@ std::string success_body(const Transaction& transaction, const storage::WriteRes
                              [&](const ConsumedCapacity& c) { return c.table == table; });
       if (it == tables.end()) it = tables.insert(tables.end(), ConsumedCapacity{.table = table});
       it->write_units += 2 * item_write_units(result.items[i]);
+      add_index_write_units(*it, result.items[i], 2);
     }
     writer.Key("ConsumedCapacity");
     writer.StartArray();
