@@ -109,6 +109,8 @@ ApiError ApiError::from_status(const Status& status) {
       return service("ExpiredIteratorException", status.message());
     case Code::kThrottled:
       return service("TooManyRequestsException", status.message(), 429);
+    case Code::kCollectionFull:
+      return service("ItemCollectionSizeLimitExceededException", status.message());
     case Code::kShuttingDown:
       return service("ServiceUnavailable", status.message(), 503);
     case Code::kIoError:

@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
       ->add_option("--backfill-items-per-second", serve.backfill_items_per_second,
                    "A new index reads at most this many items a second (0: no limit)")
       ->capture_default_str();
+  serve_command
+      ->add_option("--item-collection-limit", serve.item_collection_limit,
+                   "Bytes an item collection of a table with local indexes may hold (DynamoDB's "
+                   "10 GB; lower it to try ItemCollectionSizeLimitExceededException)")
+      ->capture_default_str();
   serve_command->add_option("--stack", serve.stack_file,
                             "A stack file (YAML) to deploy: tables, functions, event sources");
   serve_command

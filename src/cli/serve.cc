@@ -161,6 +161,7 @@ int serve(const ServeOptions& options) {
   engine_options.shard_rollover_ms = *rollover;
   engine_options.stream_shards = options.stream_shards;
   engine_options.backfill_items_per_second = options.backfill_items_per_second;
+  engine_options.item_collection_limit_bytes = options.item_collection_limit;
   // Trimming and rollover run on one background pass: often enough for the shorter of the two
   // periods (tests shorten them), at most once a minute otherwise.
   engine_options.trim_interval_ms =

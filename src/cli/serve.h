@@ -16,13 +16,14 @@ struct ServeOptions {
   bool no_stack = false;
   std::optional<std::string> credentials_file;
   unsigned threads = 0;
-  std::string idle_timeout = "60s";        // keep-alive connections idle this long are closed
-  std::string stream_retention = "24h";    // stream records older than this are trimmed
-  uint32_t stream_shards = 1;              // open shards per stream
-  std::string shard_rollover = "4h";       // open shards older than this roll over
-  std::string ttl_interval = "1m";         // how often expired items are looked for
-  uint32_t ttl_deletes_per_second = 1000;  // the sweeper's pace (0: unlimited)
-  uint32_t backfill_items_per_second = 0;  // an index backfill's pace (0: unlimited)
+  std::string idle_timeout = "60s";              // keep-alive connections idle this long are closed
+  std::string stream_retention = "24h";          // stream records older than this are trimmed
+  uint32_t stream_shards = 1;                    // open shards per stream
+  std::string shard_rollover = "4h";             // open shards older than this roll over
+  std::string ttl_interval = "1m";               // how often expired items are looked for
+  uint32_t ttl_deletes_per_second = 1000;        // the sweeper's pace (0: unlimited)
+  uint32_t backfill_items_per_second = 0;        // an index backfill's pace (0: unlimited)
+  uint64_t item_collection_limit = 10ULL << 30;  // bytes; DynamoDB's 10 GB (lower: for tests)
   // A stack file to deploy (tables, functions, event sources).
   std::optional<std::string> stack_file;
   // Invocations of one function at once unless it reserves its own (0: 2 x cores).

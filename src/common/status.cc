@@ -25,6 +25,8 @@ const char* code_name(Code code) {
       return "Expired";
     case Code::kThrottled:
       return "Throttled";
+    case Code::kCollectionFull:
+      return "CollectionFull";
     case Code::kIoError:
       return "IoError";
     case Code::kCorruption:

@@ -25,6 +25,7 @@ enum class Code : uint8_t {
   kTrimmed,          // a stream position older than the retention horizon
   kExpired,          // a token past its lifetime (a shard iterator after 15 minutes)
   kThrottled,        // a limit was reached; try again later (TooManyRequestsException)
+  kCollectionFull,   // an item collection of a table with local indexes would pass 10 GB
   kIoError,          // the disk refused (full, read-only, ...)
   kCorruption,       // persisted data is not what Eddy wrote
   kShuttingDown,     // the engine is closing and takes no more work
@@ -51,6 +52,7 @@ class [[nodiscard]] Status {
   static Status trimmed(std::string m) { return {Code::kTrimmed, std::move(m)}; }
   static Status expired(std::string m) { return {Code::kExpired, std::move(m)}; }
   static Status throttled(std::string m) { return {Code::kThrottled, std::move(m)}; }
+  static Status collection_full(std::string m) { return {Code::kCollectionFull, std::move(m)}; }
   static Status io_error(std::string m) { return {Code::kIoError, std::move(m)}; }
   static Status corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
   static Status shutting_down(std::string m) { return {Code::kShuttingDown, std::move(m)}; }

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include "common/random.h"
+#include "model/key_encoding.h"
 #include "storage/catalog_format.h"
 #include "storage/engine_internal.h"
 #include "storage/indexes.h"
@@ -223,6 +224,7 @@ void Engine::resync_after_failure() {
     std::lock_guard lock(pending_rows_mu_);
     pending_rows_.clear();
   }
+  collections_.clear();  // sizes of the failed groups included; the database has the rest
   ++generation_;
 }
 
@@ -230,6 +232,11 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
   // Catalog changes wait for this lock, then for the commit queue to drain: hand the group to
   // the committer before releasing it, so a change never slips in between.
   std::shared_lock catalog(catalog_mu_);
+  if (collections_.size() > 100'000) {
+    // Once every applied group is committed, the database has every size: forget them.
+    drain_pipeline();
+    collections_.clear();
+  }
   group->id = next_group_id_++;
   group->generation = generation_;
   group->first_sequence = group->sequence = applied_sequence_;
@@ -315,7 +322,8 @@ void Engine::complete_group(GroupState& group) {
 }
 
 Engine::Metrics Engine::metrics() const {
-  return {commit_groups_.load(std::memory_order_relaxed), syncs_.load(std::memory_order_relaxed),
+  return {commit_groups_.load(std::memory_order_relaxed),
+          syncs_.load(std::memory_order_relaxed),
           committed_units_.load(std::memory_order_relaxed),
           failed_units_.load(std::memory_order_relaxed),
           stream_records_.load(std::memory_order_relaxed),
@@ -349,8 +357,12 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
     size_t index;  // into unit.writes and result.items
     TableState* table;
     std::string row_key;
+    std::string collection_key;  // tables with local indexes
+    int64_t collection_delta = 0;
   };
   std::vector<Staged> staged;
+  // Item collection growth by earlier writes of this unit.
+  std::unordered_map<std::string, int64_t> collection_deltas;
   // Rows changed by earlier writes of this unit: a unit sees its own changes in order.
   std::unordered_map<std::string, ItemPtr> local;
   result.items.resize(unit.writes.size());
@@ -428,9 +440,43 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
     }
     out.changed = !same_item(current, next);
     out.new_item = std::move(next);
+    std::string collection_key;
+    int64_t collection_delta = 0;
+    if (table.has_local_index) {
+      // DynamoDB's 10 GB limit: a write may not grow a collection past it (shrinking is fine).
+      collection_key = meta_key(kMetaCollectionPrefix, table.id);
+      model::append_key_encoding(write.key.at(table.key_schema.partition.name), collection_key);
+      auto size = collection_size(collection_key);
+      if (!size) {
+        fail(size.status());
+        continue;
+      }
+      auto collection_bytes = [&](const ItemPtr& item) -> int64_t {
+        if (!item) return 0;
+        size_t bytes = model::item_size(*item);
+        for (const auto& index : table.indexes) {
+          if (index->description.kind != IndexKind::kLocal) continue;
+          if (auto entry = index_entry(index->description, table.key_schema, *item)) {
+            bytes += model::item_size(entry->projected);
+          }
+        }
+        return static_cast<int64_t>(bytes);
+      };
+      if (out.changed)
+        collection_delta = collection_bytes(out.new_item) - collection_bytes(current);
+      const int64_t before = static_cast<int64_t>(*size) + collection_deltas[collection_key];
+      if (collection_delta > 0 &&
+          before + collection_delta > static_cast<int64_t>(options_.item_collection_limit_bytes)) {
+        fail(Status::collection_full("Collection size exceeded."));
+        continue;
+      }
+      collection_deltas[collection_key] += collection_delta;
+      out.collection_bytes = static_cast<uint64_t>(std::max<int64_t>(0, before + collection_delta));
+    }
     if (out.changed) {
       local[row_key] = out.new_item;
-      staged.push_back({i, &table, std::move(row_key)});
+      staged.push_back(
+          {i, &table, std::move(row_key), std::move(collection_key), collection_delta});
     }
   }
   if (!result.status.is_ok()) return;  // all or nothing: a failed unit writes nothing
@@ -455,6 +501,19 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
     delta.bytes += static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size);
     if (!table.indexes.empty()) {
       maintain_indexes(table, change.row_key, result.items[change.index], group);
+    }
+    if (!change.collection_key.empty() && change.collection_delta != 0) {
+      auto size = collection_size(change.collection_key);  // read in validation: cached or OK
+      const uint64_t updated = static_cast<uint64_t>(std::max<int64_t>(
+          0, static_cast<int64_t>(size.is_ok() ? *size : 0) + change.collection_delta));
+      collections_[change.collection_key] = updated;
+      if (updated == 0) {
+        group.batch.Delete(meta_, change.collection_key);
+      } else {
+        std::string value;
+        put_u64_be(value, updated);
+        group.batch.Put(meta_, change.collection_key, value);
+      }
     }
 
     const TableDescription& description = table.description;
@@ -489,17 +548,17 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
   }
 }
 
-void Engine::maintain_indexes(TableState& table, const std::string& row_key,
-                              ItemWriteResult& write, GroupState& group) {
+void Engine::maintain_indexes(TableState& table, const std::string& row_key, ItemWriteResult& write,
+                              GroupState& group) {
   for (const auto& state : table.indexes) {
     const IndexDescription& index = state->description;
     if (index.status == IndexStatus::kDeleting) continue;
     // Rows the backfill has not reached yet are indexed when it does, from their version then.
     if (index.backfilling && row_key > state->backfilled_to) continue;
-    auto before = write.old_item ? index_entry(index, table.key_schema, *write.old_item)
-                                 : std::nullopt;
-    auto after = write.new_item ? index_entry(index, table.key_schema, *write.new_item)
-                                : std::nullopt;
+    auto before =
+        write.old_item ? index_entry(index, table.key_schema, *write.old_item) : std::nullopt;
+    auto after =
+        write.new_item ? index_entry(index, table.key_schema, *write.new_item) : std::nullopt;
     if (!before && !after) continue;
     if (before && after && before->key == after->key && before->projected == after->projected) {
       continue;  // nothing the index holds changed: no write, no capacity
@@ -583,6 +642,18 @@ void Engine::apply_backfill(const BackfillStep& step, GroupState& group, WriteRe
   group.batch.Put(meta_, meta_key(kMetaBackfillPrefix, index->description.id),
                   index->backfilled_to);
   *step.finished = at_end;
+}
+
+Result<uint64_t> Engine::collection_size(const std::string& key) {
+  if (auto it = collections_.find(key); it != collections_.end()) return it->second;
+  // Not changed by any group still in flight (those are all in collections_): the database
+  // has the newest size.
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), meta_, key, &value);
+  if (s.IsNotFound()) return uint64_t{0};
+  if (!s.ok()) return from_rocksdb(s);
+  if (value.size() != 8) return Status::corruption("malformed item collection size");
+  return read_u64_be(value);
 }
 
 }  // namespace eddy::storage

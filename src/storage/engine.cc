@@ -228,6 +228,7 @@ Status Engine::load_catalog() {
           index_state->backfilled_to = std::move(cursor);
         }
       }
+      state->has_local_index |= index.kind == IndexKind::kLocal;
       index_state->description = std::move(index);
       state->indexes.push_back(std::move(index_state));
     }
@@ -352,6 +353,7 @@ Result<TableDescription> Engine::create_table(TableSpec spec) {
     index->description.id = allocate_id();
     index->description.status = IndexStatus::kActive;
     index->counters.id = index->description.id;
+    state->has_local_index |= index->description.kind == IndexKind::kLocal;
     state->indexes.push_back(std::move(index));
   }
 
@@ -419,6 +421,9 @@ Result<TableDescription> Engine::delete_table(std::string_view name) {
   batch.Delete(meta_, meta_key(kMetaStatsPrefix, state.id));
   std::string prefix = table_prefix(state.id);
   batch.DeleteRange(items_, prefix, prefix_successor(prefix));
+  prefix = meta_key(kMetaCollectionPrefix, state.id);
+  batch.DeleteRange(meta_, prefix, prefix_successor(prefix));
+  collections_.clear();  // writer-owned, but the writer waits for the catalog lock we hold
   for (const auto& index : state.indexes) {
     const uint32_t id = index->description.id;
     batch.Delete(meta_, meta_key(kMetaStatsPrefix, id));

@@ -73,6 +73,9 @@ struct EngineOptions {
   size_t backfill_step_items = 1000;
   // Items a backfill reads per second at most (0: as fast as the writer takes its steps).
   size_t backfill_items_per_second = 0;
+  // DynamoDB's limit on an item collection of a table with local secondary indexes: the items
+  // of one partition key value and their local index entries.
+  uint64_t item_collection_limit_bytes = 10ULL << 30;
 };
 
 class Engine {
@@ -213,6 +216,8 @@ class Engine {
   void maintain_indexes(TableState& table, const std::string& row_key, ItemWriteResult& write,
                         GroupState& group);
   void apply_backfill(const BackfillStep& step, GroupState& group, WriteResult& result);
+  // The size of an item collection (meta key "coll/..."), as the writer has it.
+  Result<uint64_t> collection_size(const std::string& key);
   void backfill_loop();
   // Backfills every index that is CREATING, one step at a time, until done or stopping.
   void run_backfills();
@@ -301,6 +306,8 @@ class Engine {
   // re-reads the committed state and starts a new generation.
   uint64_t applied_sequence_ = 0;
   uint64_t next_group_id_ = 1;
+  // Item collection sizes the writer has read or changed, newest first (committed or not).
+  std::unordered_map<std::string, uint64_t> collections_;
   uint64_t generation_ = 0;
   std::atomic<uint64_t> failed_generation_{UINT64_MAX};
   // A WAL sync failed: rows in the memtable may not be on disk. No more writes are taken.

@@ -51,13 +51,15 @@ struct Engine::TableState {
   TableDescription description;
   std::vector<std::shared_ptr<IndexState>> indexes;
   Counters counters;
+  // Local indexes exist only from creation on, so this is fixed too.
+  bool has_local_index = false;
 };
 
 // A step of an index backfill: applied by the writer, alone in its group.
 struct Engine::BackfillStep {
   uint32_t table_id = 0;
   uint32_t index_id = 0;
-  size_t limit = 0;      // items read per step
+  size_t limit = 0;          // items read per step
   bool* finished = nullptr;  // set when the step reached the end of the table
 };
 

@@ -20,6 +20,8 @@
 //          "stats/" id:u32be            -> statistics of a table or an index
 //          "backfill/" index_id:u32be   -> the row key (in items) up to which a new index has
 //                                          been filled from its table
+//          "coll/" table_id:u32be enc(partition key) -> u64be: the size of an item collection
+//                                          (tables with local secondary indexes only)
 //          "stream/" stream_id:u32be    -> stream metadata
 //          "state/" key                 -> a value owned by a layer above (Engine::write_state)
 #pragma once
@@ -48,6 +50,7 @@ inline constexpr std::string_view kMetaStatsPrefix = "stats/";
 inline constexpr std::string_view kMetaStreamPrefix = "stream/";
 inline constexpr std::string_view kMetaStatePrefix = "state/";
 inline constexpr std::string_view kMetaBackfillPrefix = "backfill/";
+inline constexpr std::string_view kMetaCollectionPrefix = "coll/";
 
 // id + partition hash + enc(partition key): the prefix of every row of one partition, of a
 // table (`id` a table id) or of an index (an index id).

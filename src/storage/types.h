@@ -206,6 +206,9 @@ struct ItemWriteResult {
   ItemPtr new_item;
   bool changed = false;  // false for no-op writes: no row written, no stream record
   std::vector<IndexWrite> index_writes;
+  // On a table with local secondary indexes: the size of the item's collection (the items of
+  // its partition key and their local index entries) after the write.
+  std::optional<uint64_t> collection_bytes;
 };
 
 struct WriteResult {
@@ -236,7 +239,7 @@ struct QueryRequest {
 
 struct ScanRequest {
   std::string table;
-  std::string index;  // empty: the table itself
+  std::string index;               // empty: the table itself
   bool fetch_table_items = false;  // as in QueryRequest
   size_t limit = 0;
   size_t max_bytes = 0;

@@ -430,6 +430,44 @@ class IndexMaintenance(unittest.TestCase):
                          {"CapacityUnits": 0.5, "ReadCapacityUnits": 0.5})
 
 
+class ItemCollections(unittest.TestCase):
+    def setUp(self):
+        # A 2 KB limit instead of DynamoDB's 10 GB, to reach it.
+        self.server = EddyServer(extra_args=["--item-collection-limit", "2048"]).start()
+        self.ddb = self.server.client()
+        create_forum_table(self.ddb)
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_metrics_and_the_limit(self):
+        out = self.ddb.put_item(TableName="threads", ReturnItemCollectionMetrics="SIZE",
+                                Item=post("f", "s1", replies=1, body="x" * 500))
+        self.assertEqual(out["ItemCollectionMetrics"], {"ItemCollectionKey": {"forum": {"S": "f"}},
+                                                        "SizeEstimateRangeGB": [0.0, 1.0]})
+        out = self.ddb.batch_write_item(ReturnItemCollectionMetrics="SIZE", RequestItems={
+            "threads": [{"PutRequest": {"Item": post("f", "s2", body="x" * 500)}},
+                        {"PutRequest": {"Item": post("g", "s1")}}]})
+        self.assertEqual(out["ItemCollectionMetrics"]["threads"], [
+            {"ItemCollectionKey": {"forum": {"S": "f"}}, "SizeEstimateRangeGB": [0.0, 1.0]},
+            {"ItemCollectionKey": {"forum": {"S": "g"}}, "SizeEstimateRangeGB": [0.0, 1.0]}])
+        code, message = error_of(lambda: self.ddb.put_item(
+            TableName="threads", Item=post("f", "s3", body="x" * 1200)))
+        self.assertEqual((code, message),
+                         ("ItemCollectionSizeLimitExceededException", "Collection size exceeded."))
+        self.assertEqual(len(scan_all(self.ddb, "threads")), 3)
+        # Shrinking a full collection, and other collections, go on.
+        self.ddb.put_item(TableName="threads", Item=post("f", "s2"))
+        self.ddb.put_item(TableName="threads", Item=post("h", "s3", body="x" * 1200))
+        # A table without local indexes has no item collections to report.
+        self.ddb.create_table(TableName="plain", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        out = self.ddb.put_item(TableName="plain", ReturnItemCollectionMetrics="SIZE",
+                                Item={"id": {"S": "x" * 10}, "body": {"S": "y" * 3000}})
+        self.assertNotIn("ItemCollectionMetrics", out)
+
+
 class CreateTableValidation(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

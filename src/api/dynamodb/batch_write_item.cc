@@ -23,6 +23,7 @@ struct TableWrites {
   std::string table;
   size_t count = 0;
   ConsumedCapacity consumed;
+  std::string partition_key;
 };
 
 struct BatchWrite {
@@ -30,12 +31,14 @@ struct BatchWrite {
   std::vector<size_t> table_of_write;  // index into `tables`
   std::vector<TableWrites> tables;
   CapacityDetail capacity = CapacityDetail::kNone;
+  bool collection_metrics = false;  // ReturnItemCollectionMetrics SIZE
 };
 
 Result<BatchWrite> parse(const Json& request, Context& context) {
   BatchWrite batch;
   EDDY_ASSIGN_OR_RETURN(const Json* request_items, read_request_items(request));
   EDDY_ASSIGN_OR_RETURN(batch.capacity, read_capacity_detail(request));
+  EDDY_ASSIGN_OR_RETURN(batch.collection_metrics, read_collection_metrics(request));
   size_t total = 0;
   for (const auto& entry : request_items->GetObject()) {
     std::optional<std::string> name(std::in_place, entry.name.GetString(),
@@ -60,7 +63,7 @@ Result<BatchWrite> parse(const Json& request, Context& context) {
   for (const auto& entry : request_items->GetObject()) {
     const std::string name(entry.name.GetString(), entry.name.GetStringLength());
     EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema, find_key_schema(context, name));
-    batch.tables.push_back({name, 0, ConsumedCapacity{.table = name}});
+    batch.tables.push_back({name, 0, ConsumedCapacity{.table = name}, key_schema.partition.name});
     for (const auto& element : entry.value.GetArray()) {
       EDDY_RETURN_IF_ERROR(expect_object(element, "RequestItems"));
       EDDY_ASSIGN_OR_RETURN(const Json* put, get_object(element, "PutRequest"));
@@ -129,6 +132,15 @@ void batch_write_item(const Json& request, Context& context, Reply reply) {
             write_capacity_object(writer, shared->capacity, table.consumed);
           }
           writer.EndArray();
+        }
+        if (shared->collection_metrics) {
+          std::vector<std::string> tables, partition_keys;
+          for (size_t i = 0; i < result.items.size(); ++i) {
+            const TableWrites& table = shared->tables[shared->table_of_write[i]];
+            tables.push_back(table.table);
+            partition_keys.push_back(table.partition_key);
+          }
+          write_collection_metrics_map(writer, tables, partition_keys, result);
         }
         writer.EndObject();
         reply(finish(buffer));

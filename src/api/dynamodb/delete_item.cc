@@ -11,6 +11,7 @@ Result<ParsedWrite> parse_delete(const Json& request, Context& context) {
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, del.response.table));
+  del.response.partition_key = key_schema.partition.name;
   storage::ItemWrite write;
   write.table = del.response.table;
   EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", key_schema));

@@ -17,6 +17,7 @@ Result<ParsedWrite> parse_put(const Json& request, Context& context) {
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, put.response.table));
+  put.response.partition_key = key_schema.partition.name;
   EDDY_RETURN_IF_ERROR(model::validate_item(*item, key_schema));
   storage::ItemWrite write;
   write.table = put.response.table;

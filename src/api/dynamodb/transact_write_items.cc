@@ -23,6 +23,7 @@ struct Transaction {
   storage::WriteUnit unit;
   std::vector<WriteResponse> responses;  // per action: table, ALL_OLD on failure
   CapacityDetail capacity = CapacityDetail::kNone;
+  bool collection_metrics = false;
   std::optional<std::string> token;
 };
 
@@ -64,6 +65,7 @@ Result<Transaction> parse(const Json& request, Context& context) {
   Transaction transaction;
   EDDY_ASSIGN_OR_RETURN(const Json* actions, read_transact_items(request));
   EDDY_ASSIGN_OR_RETURN(transaction.capacity, read_capacity_detail(request));
+  EDDY_ASSIGN_OR_RETURN(transaction.collection_metrics, read_collection_metrics(request));
   EDDY_ASSIGN_OR_RETURN(transaction.token, get_string(request, "ClientRequestToken"));
   ConstraintErrors errors;
   if (transaction.token &&
@@ -102,6 +104,7 @@ Result<Transaction> parse(const Json& request, Context& context) {
       return Status::validation(
           "Transaction request cannot include multiple operations on one item");
     }
+    parsed->response.partition_key = key_schema.partition.name;
     transaction.unit.writes.push_back(std::move(parsed->write));
     transaction.responses.push_back(std::move(parsed->response));
   }
@@ -128,6 +131,14 @@ std::string success_body(const Transaction& transaction, const storage::WriteRes
     for (const auto& table : tables)
       write_capacity_object(writer, transaction.capacity, table);
     writer.EndArray();
+  }
+  if (transaction.collection_metrics) {
+    std::vector<std::string> tables, partition_keys;
+    for (const auto& response : transaction.responses) {
+      tables.push_back(response.table);
+      partition_keys.push_back(response.partition_key);
+    }
+    write_collection_metrics_map(writer, tables, partition_keys, result);
   }
   writer.EndObject();
   return finish(buffer);

@@ -55,6 +55,7 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
   EDDY_ASSIGN_OR_RETURN(upd.response.old_on_condition_failure,
                         read_return_old_on_condition_failure(request));
   EDDY_ASSIGN_OR_RETURN(upd.response.capacity, read_capacity_detail(request));
+  EDDY_ASSIGN_OR_RETURN(upd.response.collection_metrics, read_collection_metrics(request));
 
   EDDY_RETURN_IF_ERROR(expr::check_not_mixed(
       present_members(request, {"AttributeUpdates", "Expected", "ConditionalOperator"}),
@@ -79,6 +80,7 @@ Result<ParsedWrite> parse_update(const Json& request, Context& context) {
 
   EDDY_ASSIGN_OR_RETURN(const model::KeySchema key_schema,
                         find_key_schema(context, upd.response.table));
+  upd.response.partition_key = key_schema.partition.name;
   storage::ItemWrite write;
   write.table = upd.response.table;
   EDDY_ASSIGN_OR_RETURN(write.key, read_key(request, "Key", key_schema));

@@ -33,9 +33,10 @@ class IndexTest : public ::testing::Test {
  protected:
   void SetUp() override { reopen(); }
 
-  void reopen(size_t backfill_step = 1000) {
+  void reopen(size_t backfill_step = 1000, uint64_t collection_limit = 10ULL << 30) {
     engine_.reset();
     EngineOptions options;
+    options.item_collection_limit_bytes = collection_limit;
     options.path = dir_.sub("db");
     options.clock = &clock_;
     options.trim_interval_ms = 0;
@@ -375,6 +376,45 @@ TEST_F(IndexTest, PagingAnIndexResumesAfterEntriesWithEqualIndexKeys) {
     EXPECT_EQ(all[i].at("rank"), N(i < 12 ? 1 : 0)) << i;  // backwards: rank 1 first
   query.exclusive_start_key = Item{{"owner", S("same")}, {"rank", N(1)}};
   EXPECT_EQ(engine_->query(query).status().code(), Code::kValidation);
+}
+
+TEST_F(IndexTest, AnItemCollectionOfATableWithALocalIndexStopsGrowingAtItsLimit) {
+  reopen(1000, /*collection_limit=*/300);
+  create_indexed_table();
+  auto item = [](const std::string& pk, int sk, size_t body) {
+    return Item{{"pk", S(pk)}, {"sk", N(sk)}, {"at", N(sk)}, {"body", S(std::string(body, 'x'))}};
+  };
+  // Each item: ~100 bytes, plus its by-at entry (keys only, ~10 bytes).
+  auto first = engine_->write(unit(put("t", item("a", 1, 80), {{"pk", S("a")}, {"sk", N(1)}})));
+  ASSERT_TRUE(first.status.is_ok());
+  const uint64_t one = *first.items[0].collection_bytes;
+  EXPECT_GT(one, 80u);
+  auto second = engine_->write(unit(put("t", item("a", 2, 80), {{"pk", S("a")}, {"sk", N(2)}})));
+  ASSERT_TRUE(second.status.is_ok());
+  EXPECT_EQ(*second.items[0].collection_bytes, 2 * one);
+  auto third = engine_->write(unit(put("t", item("a", 3, 80), {{"pk", S("a")}, {"sk", N(3)}})));
+  EXPECT_EQ(third.status.code(), Code::kCollectionFull);
+  // Another partition is another collection; shrinking a full one is allowed.
+  EXPECT_TRUE(put_item(item("b", 3, 80)).is_ok());
+  auto shrink = engine_->write(unit(put("t", item("a", 2, 10), {{"pk", S("a")}, {"sk", N(2)}})));
+  ASSERT_TRUE(shrink.status.is_ok());
+  EXPECT_LT(*shrink.items[0].collection_bytes, 2 * one);
+  // The sizes are durable: after a restart the limit still holds, and deletes give room back.
+  reopen(1000, 300);
+  EXPECT_EQ(put_item(item("a", 3, 200)).code(), Code::kCollectionFull);
+  ASSERT_TRUE(engine_->write(unit(del("t", {{"pk", S("a")}, {"sk", N(1)}}))).status.is_ok());
+  auto after = engine_->write(unit(put("t", item("a", 3, 80), {{"pk", S("a")}, {"sk", N(3)}})));
+  ASSERT_TRUE(after.status.is_ok()) << after.status.to_string();
+  // Two writes of one unit to one collection count together.
+  WriteUnit both;
+  both.writes.push_back(put("t", item("c", 1, 100), {{"pk", S("c")}, {"sk", N(1)}}));
+  both.writes.push_back(put("t", item("c", 2, 100), {{"pk", S("c")}, {"sk", N(2)}}));
+  both.writes.push_back(put("t", item("c", 3, 100), {{"pk", S("c")}, {"sk", N(3)}}));
+  EXPECT_EQ(engine_->write(std::move(both)).status.code(), Code::kCollectionFull);
+  QueryRequest query;
+  query.table = "t";
+  query.partition_value = S("c");
+  EXPECT_TRUE(engine_->query(query)->items.empty());
 }
 
 }  // namespace
