@@ -535,3 +535,105 @@ describe('time to live', () => {
       'ResourceNotFoundException');
   });
 });
+
+describe('secondary indexes', () => {
+  test('global and local indexes: create, query with paging, update, errors', async () => {
+    const name = unique('idx');
+    const created = await client.send(new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' },
+        { AttributeName: 'owner', AttributeType: 'S' }, { AttributeName: 'at', AttributeType: 'N' },
+      ],
+      GlobalSecondaryIndexes: [{
+        IndexName: 'by-owner',
+        KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['title'] },
+      }],
+      LocalSecondaryIndexes: [{
+        IndexName: 'by-at',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'at', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      }],
+    }));
+    tablesToDrop.push(name);
+    assert.equal(created.TableDescription.GlobalSecondaryIndexes[0].IndexStatus, 'CREATING');
+    const table = await waitActive(name);
+    assert.equal(table.GlobalSecondaryIndexes[0].IndexStatus, 'ACTIVE');
+    assert.equal(table.LocalSecondaryIndexes[0].IndexArn, `${table.TableArn}/index/by-at`);
+
+    for (let i = 0; i < 30; i++) {
+      const item = { pk: `p${i % 3}`, sk: i, title: `t${i}`, body: `b${i}`, at: 100 - i };
+      if (i % 5 !== 0) item.owner = `o${i % 2}`; // sparse: every fifth has no owner
+      await doc.put({ TableName: name, Item: item });
+    }
+    // Paging a global index: sort key order, projected attributes only.
+    const seen = [];
+    for await (const page of paginateDocQuery({ client: doc, pageSize: 4 }, {
+      TableName: name, IndexName: 'by-owner', KeyConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': 'o1' },
+    })) {
+      if (page.LastEvaluatedKey) assert.deepEqual(Object.keys(page.LastEvaluatedKey).sort(), ['owner', 'pk', 'sk']);
+      seen.push(...page.Items);
+    }
+    assert.deepEqual(seen.map((i) => i.sk), [1, 3, 7, 9, 11, 13, 17, 19, 21, 23, 27, 29]);
+    assert.deepEqual(Object.keys(seen[0]).sort(), ['owner', 'pk', 'sk', 'title']);
+    // A local index, backwards, fetching a non-projected attribute from the table.
+    const local = await doc.query({
+      TableName: name, IndexName: 'by-at', KeyConditionExpression: 'pk = :p AND #a < :a',
+      ExpressionAttributeNames: { '#a': 'at' }, ExpressionAttributeValues: { ':p': 'p0', ':a': 80 },
+      ScanIndexForward: false, ProjectionExpression: 'sk, body', ConsistentRead: true,
+    });
+    assert.deepEqual(local.Items.map((i) => i.body), ['b21', 'b24', 'b27']);
+
+    // A wrong-typed index key is refused and writes nothing.
+    const err = await rejectsWith(client.send(new PutItemCommand({
+      TableName: name, Item: { pk: S('p9'), sk: N(1), owner: N(5) },
+    })), 'ValidationException');
+    assert.equal(err.message, 'One or more parameter values were invalid: Type mismatch for Index Key owner Expected: S Actual: N IndexName: by-owner');
+    await rejectsWith(client.send(new QueryCommand({
+      TableName: name, IndexName: 'by-owner', ConsistentRead: true, KeyConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': S('o1') },
+    })), 'ValidationException');
+
+    // A new index over the existing items, then its deletion.
+    const updated = await client.send(new UpdateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'title', AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [{ Create: {
+        IndexName: 'by-title', KeySchema: [{ AttributeName: 'title', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'ALL' },
+      } }],
+    }));
+    assert.equal(updated.TableDescription.GlobalSecondaryIndexes.find((g) => g.IndexName === 'by-title').IndexStatus, 'CREATING');
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      const index = Table.GlobalSecondaryIndexes.find((g) => g.IndexName === 'by-title');
+      if (index.IndexStatus === 'ACTIVE') {
+        assert.equal(index.ItemCount, 30);
+        assert.equal(index.Backfilling, undefined);
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'by-title never became ACTIVE');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const byTitle = await doc.query({
+      TableName: name, IndexName: 'by-title', KeyConditionExpression: 'title = :t',
+      ExpressionAttributeValues: { ':t': 't7' },
+    });
+    assert.deepEqual(byTitle.Items, [{ pk: 'p1', sk: 7, title: 't7', body: 'b7', at: 93, owner: 'o1' }]);
+    await rejectsWith(client.send(new UpdateTableCommand({
+      TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'by-at' } }],
+    })), 'ValidationException');
+    await client.send(new UpdateTableCommand({
+      TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'by-title' } }],
+    }));
+    await rejectsWith(client.send(new QueryCommand({
+      TableName: name, IndexName: 'by-title', KeyConditionExpression: 'title = :t',
+      ExpressionAttributeValues: { ':t': S('t7') },
+    })), 'ValidationException');
+  });
+});
