@@ -22,7 +22,7 @@ struct ServeOptions {
   std::string shard_rollover = "4h";             // open shards older than this roll over
   std::string ttl_interval = "1m";               // how often expired items are looked for
   uint32_t ttl_deletes_per_second = 1000;        // the sweeper's pace (0: unlimited)
-  uint32_t backfill_items_per_second = 0;        // an index backfill's pace (0: unlimited)
+  uint32_t backfill_items_per_second = 20000;    // an index backfill's pace (0: unlimited)
   uint64_t item_collection_limit = 10ULL << 30;  // bytes; DynamoDB's 10 GB (lower: for tests)
   // A stack file to deploy (tables, functions, event sources).
   std::optional<std::string> stack_file;

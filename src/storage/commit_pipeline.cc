@@ -63,7 +63,8 @@ void Engine::writer_loop() {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and every submitted unit has been taken
-      // A backfill step goes alone in its group (apply_group says why).
+      // A backfill step goes alone in its group, so that no row of its group is only in the
+      // group's overlay (apply_backfill reads RocksDB and pending_rows_).
       while (!queue_.empty() && group->units.size() < options_.max_group_units &&
              !(queue_.front().backfill && !group->units.empty())) {
         const bool backfill = queue_.front().backfill.has_value();
@@ -242,9 +243,6 @@ void Engine::apply_group(std::unique_ptr<GroupState> group) {
   group->first_sequence = group->sequence = applied_sequence_;
   for (auto& pending : group->units) {
     if (pending.backfill) {
-      // The step reads the items column family as it is: wait until every applied group is
-      // in it, so that what the step reads is exactly what the writer's next unit would.
-      drain_pipeline();
       apply_backfill(*pending.backfill, *group, pending.result);
     } else {
       apply_unit(pending.unit, *group, pending.result);
@@ -607,38 +605,63 @@ void Engine::apply_backfill(const BackfillStep& step, GroupState& group, WriteRe
     *step.finished = true;
     return;
   }
+  // The step must see each row as the writer does: committed, or in a group applied but not
+  // committed yet (pending_rows_; a step is alone in its group, so it has no overlay). Those
+  // rows are listed first: a row that leaves pending_rows_ afterwards is in RocksDB before it
+  // leaves, so the iterator opened next sees it. No group is applied meanwhile (this is the
+  // writer), so nothing newer can appear.
+  std::vector<std::string> pending_keys;
+  {
+    std::lock_guard lock(pending_rows_mu_);
+    for (const auto& [row, pending] : pending_rows_) {
+      if (row >= lower && row < end) pending_keys.push_back(row);
+    }
+  }
   rocksdb::ReadOptions read_options;
   rocksdb::Slice lower_slice(lower), upper_slice(end);
   read_options.iterate_lower_bound = &lower_slice;
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, items_));
+  std::map<std::string, ItemPtr> rows;  // the step's rows, in key order
   size_t read = 0;
-  std::string last;
-  auto& delta = group.stats[&index->counters];
   for (it->SeekToFirst(); it->Valid() && read < step.limit; it->Next(), ++read) {
     auto item = deserialize_item(it->value().ToStringView());
     if (!item) {
       result.status = item.status();
       return;
     }
-    last = it->key().ToString();
+    rows.emplace(it->key().ToString(), std::make_shared<const model::Item>(std::move(*item)));
+  }
+  if (auto s = from_rocksdb(it->status()); !s.is_ok()) {
+    result.status = s;
+    return;
+  }
+  // Fewer than asked: the table's end. The cursor then covers every row, so the writer
+  // maintains the index for all of them until it turns ACTIVE.
+  const bool at_end = read < step.limit;
+  const std::string covered = at_end ? end : rows.rbegin()->first;
+  for (const auto& key : pending_keys) {
+    if (key > covered) continue;
+    auto current = read_current(key, group);  // the newest version, or null once deleted
+    if (!current) {
+      result.status = current.status();
+      return;
+    }
+    rows[key] = std::move(current).value();
+  }
+  auto& delta = group.stats[&index->counters];
+  for (const auto& [key, item] : rows) {
     // Items the index cannot hold (a key attribute missing, of another type, empty or too
     // large) are skipped, as DynamoDB's backfill skips them.
+    if (!item) continue;
     auto entry = index_entry(index->description, table->key_schema, *item);
     if (!entry) continue;
     group.batch.Put(indexes_, entry->key, serialize_item(entry->projected));
     delta.items += 1;
     delta.bytes += static_cast<int64_t>(model::item_size(entry->projected));
   }
-  if (auto s = from_rocksdb(it->status()); !s.is_ok()) {
-    result.status = s;
-    return;
-  }
   backfilled_items_.fetch_add(read, std::memory_order_relaxed);
-  // Fewer than asked: the table's end. The cursor then covers every row, so the writer
-  // maintains the index for all of them until it turns ACTIVE.
-  const bool at_end = read < step.limit;
-  index->backfilled_to = at_end ? end : last;
+  index->backfilled_to = covered;
   group.batch.Put(meta_, meta_key(kMetaBackfillPrefix, index->description.id),
                   index->backfilled_to);
   *step.finished = at_end;

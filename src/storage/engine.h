@@ -70,7 +70,7 @@ struct EngineOptions {
   int64_t shard_rollover_ms = 4LL * 3600 * 1000;
   // Items an index backfill reads per step. Each step is one write unit of the pipeline, so
   // foreground writes queued meanwhile go between steps.
-  size_t backfill_step_items = 1000;
+  size_t backfill_step_items = 100;
   // Items a backfill reads per second at most (0: as fast as the writer takes its steps).
   size_t backfill_items_per_second = 0;
   // DynamoDB's limit on an item collection of a table with local secondary indexes: the items
@@ -246,6 +246,14 @@ class Engine {
     const model::KeySchema& schema() const { return index ? index->key_schema : table_schema; }
   };
   Result<ReadTarget> read_target(std::string_view table, std::string_view index) const;
+
+ public:
+  // The table's key schema and one of its indexes, without copying the whole description:
+  // kNotFound for an unknown table, kValidation for an unknown index (DynamoDB's messages).
+  Result<std::pair<model::KeySchema, IndexDescription>> describe_index(
+      std::string_view table, std::string_view index) const;
+
+ private:
   Result<std::string> start_key(const ReadTarget& target, const model::Item& key) const;
   Result<Page> read_range(const ReadTarget& target, std::string lower, std::string upper,
                           bool forward, size_t limit, size_t max_bytes,

@@ -94,6 +94,19 @@ Result<Engine::ReadTarget> Engine::read_target(std::string_view table,
   return Status::validation("The table does not have the specified index: " + std::string(index));
 }
 
+Result<std::pair<model::KeySchema, IndexDescription>> Engine::describe_index(
+    std::string_view table, std::string_view index) const {
+  std::shared_lock lock(catalog_mu_);
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return table_not_found();
+  for (const auto& state : it->second->indexes) {
+    if (state->description.name == index) {
+      return std::make_pair(it->second->key_schema, state->description);
+    }
+  }
+  return Status::validation("The table does not have the specified index: " + std::string(index));
+}
+
 Result<std::string> Engine::start_key(const ReadTarget& target, const model::Item& key) const {
   if (!target.index) {
     EDDY_RETURN_IF_ERROR(model::validate_key(key, target.table_schema));
@@ -235,12 +248,10 @@ Result<Page> Engine::read_range(const ReadTarget& target, std::string lower, std
     }
     return key;
   };
-  std::optional<model::Item> last_key;
   forward ? it->SeekToFirst() : it->SeekToLast();
   for (; it->Valid(); forward ? it->Next() : it->Prev()) {
     EDDY_ASSIGN_OR_RETURN(auto item, deserialize_item(it->value().ToStringView()));
     page.bytes_read += model::item_size(item);
-    last_key = key_of(item);
     if (fetch_table_items && target.index) {
       // The whole item, from the table, at the same snapshot as the entry.
       rocksdb::ReadOptions get_options;
@@ -258,7 +269,8 @@ Result<Page> Engine::read_range(const ReadTarget& target, std::string lower, std
     // key it read as LastEvaluatedKey, whether or not more items follow.
     if ((limit != 0 && page.items.size() >= limit) ||
         (max_bytes != 0 && page.bytes_read >= max_bytes)) {
-      page.last_evaluated_key = std::move(last_key);
+      // A fetched table item holds the index key too: the entry exists, at this snapshot.
+      page.last_evaluated_key = key_of(page.items.back());
       break;
     }
   }

@@ -419,16 +419,4 @@ void write_index_descriptions(JsonWriter& writer, const storage::TableDescriptio
   }
 }
 
-Result<storage::IndexDescription> find_read_index(const storage::TableDescription& table,
-                                                  const std::string& index_name, bool consistent) {
-  const storage::IndexDescription* index = table.find_index(index_name);
-  if (index == nullptr) {
-    return Status::validation("The table does not have the specified index: " + index_name);
-  }
-  if (consistent && index->kind == storage::IndexKind::kGlobal) {
-    return Status::validation("Consistent reads are not supported on global secondary indexes");
-  }
-  return *index;
-}
-
 }  // namespace eddy::api::dynamodb

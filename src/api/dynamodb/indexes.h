@@ -1,6 +1,6 @@
 // Secondary indexes in the DynamoDB API: reading and checking index definitions (CreateTable's
 // GlobalSecondaryIndexes and LocalSecondaryIndexes, UpdateTable's GSI Create), writing their
-// descriptions, and resolving a read's IndexName. AWS's behaviour and messages, with sources:
+// descriptions. AWS's behaviour and messages, with sources:
 // docs/research/secondary-indexes-aws.md.
 #pragma once
 
@@ -52,10 +52,5 @@ Result<storage::IndexSpec> read_index_create(
 // the table has none). `creating`: the table is reported CREATING, and its indexes with it.
 void write_index_descriptions(JsonWriter& writer, const storage::TableDescription& table,
                               const Context& context, bool creating);
-
-// The index a Query or Scan reads (IndexName), checked: it exists ("The table does not have the
-// specified index"), and ConsistentRead is not asked of a global index.
-Result<storage::IndexDescription> find_read_index(const storage::TableDescription& table,
-                                                  const std::string& index_name, bool consistent);
 
 }  // namespace eddy::api::dynamodb

@@ -176,15 +176,18 @@ Status resolve_read_target(Context& context, ItemReadRequest& read) {
     read.table_key_schema = read.key_schema;
     return {};
   }
-  EDDY_ASSIGN_OR_RETURN(auto table, find_table(context, read.table));
-  read.table_key_schema = table.key_schema;
-  EDDY_ASSIGN_OR_RETURN(auto index, find_read_index(table, *read.index, read.consistent));
+  EDDY_ASSIGN_OR_RETURN(auto found, context.engine.describe_index(read.table, *read.index));
+  auto& [table_key_schema, index] = found;
+  read.table_key_schema = table_key_schema;
+  if (read.consistent && index.kind == storage::IndexKind::kGlobal) {
+    return Status::validation("Consistent reads are not supported on global secondary indexes");
+  }
   read.key_schema = index.key_schema;
   if (index.projection != storage::ProjectionType::kAll) {
     // What the index holds: both keys and the listed attributes (indexes.h in storage/).
-    std::vector<std::string> projected{table.key_schema.partition.name,
+    std::vector<std::string> projected{table_key_schema.partition.name,
                                        index.key_schema.partition.name};
-    if (table.key_schema.sort) projected.push_back(table.key_schema.sort->name);
+    if (table_key_schema.sort) projected.push_back(table_key_schema.sort->name);
     if (index.key_schema.sort) projected.push_back(index.key_schema.sort->name);
     projected.insert(projected.end(), index.non_key_attributes.begin(),
                      index.non_key_attributes.end());

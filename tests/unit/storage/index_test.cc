@@ -3,6 +3,7 @@
 // removal. Every check compares the index with what the table's items say it must hold.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -280,22 +281,32 @@ TEST_F(IndexTest, ABackfillWhileWritesGoOnEndsWithTheIndexTheItemsSay) {
   EXPECT_TRUE(created->find_index("by-owner")->backfilling);
   EXPECT_EQ(created->attribute_definitions.size(), 4u);  // pk, sk, owner, rank
 
-  // Writes during the backfill: new items, moved keys, removed keys, deletions.
-  std::thread writer([&] {
-    for (int i = 0; i < 2000; ++i) {
-      const int n = (i * 7919) % (kItems + 500);
-      Item key{{"pk", S("p" + std::to_string(n % 37))}, {"sk", N(n)}};
-      if (i % 4 == 0) {
-        ASSERT_TRUE(engine_->write(unit(del("t", key))).status.is_ok());
-        continue;
-      }
+  // Writes during the backfill: new items, moved keys, removed keys, deletions. Submitted
+  // without waiting, so that steps run while groups are applied and not yet committed.
+  std::atomic<int> outstanding{0};
+  std::atomic<int> failed{0};
+  for (int i = 0; i < 4000; ++i) {
+    const int n = (i * 7919) % (kItems + 500);
+    Item key{{"pk", S("p" + std::to_string(n % 37))}, {"sk", N(n)}};
+    WriteUnit write;
+    if (i % 4 == 0) {
+      write = unit(del("t", key));
+    } else {
       Item item = key;
       if (i % 4 != 1) item["owner"] = S("w" + std::to_string(i % 13));
       item["rank"] = N(i);
-      ASSERT_TRUE(put_item(item).is_ok());
+      write = unit(put("t", item, key));
     }
-  });
-  writer.join();
+    ++outstanding;
+    engine_->submit(std::move(write), [&](WriteResult result) {
+      if (!result.status.is_ok()) ++failed;
+      --outstanding;
+    });
+    if (i % 50 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  while (outstanding.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(failed.load(), 0);
   wait_active("by-owner");
   auto table = engine_->describe_table("t");
   EXPECT_FALSE(table->find_index("by-owner")->backfilling);
