@@ -5,7 +5,8 @@
 //    value of the one write that was in flight on that thread when it died);
 //  - the stream holds exactly one record per applied change, in order per item, each with the
 //    right event name and images; no record without its change (no-op updates, deletes of
-//    missing items and unapplied in-flight writes have none).
+//    missing items and unapplied in-flight writes have none);
+//  - the table's global index on v holds exactly one entry per item, with its current value.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,6 +192,24 @@ TEST_F(CrashTest, AcknowledgedWritesAndTheirRecordsSurviveKill9) {
     for (const auto& [key, v] : model.state)
       present += v ? 1 : 0;
     EXPECT_EQ(table.item_count, present);
+
+    // The index holds exactly the items, as they are.
+    std::map<std::string, std::string> expected_index, actual_index;
+    for (const auto& [key, v] : model.state) {
+      if (v) expected_index[key] = *v;
+    }
+    ScanRequest scan;
+    scan.table = "t";
+    scan.index = "by-v";
+    auto entries = engine->scan(scan);
+    ASSERT_TRUE(entries.is_ok()) << entries.status().to_string();
+    ASSERT_FALSE(entries->last_evaluated_key);
+    for (const auto& entry : entries->items) {
+      ASSERT_TRUE(actual_index.emplace(entry.at("id").as<std::string>(), *v_of(entry)).second)
+          << "two entries for one item";
+    }
+    ASSERT_EQ(actual_index, expected_index) << "run " << run;
+    EXPECT_EQ(table.find_index("by-v")->item_count, present);
   }
   // The test only proves something if the writer got work done.
   EXPECT_GT(total_acked, 1000u);
