@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """The cost of secondary indexes (issue 9's benchmark).
 
-    python3 bench/indexes/run.py [--seconds 5] [--connections 8] [--gsis 0,1,5]
+    python3 bench/indexes/run.py [--seconds 5] [--connections 8] [--gsis 0,1,5] [--repeat 3]
                                  [--groups 1000] [--query-connections 1]
+
+Sections 1 and 2 run each measurement --repeat times, interleaved (0, 1, 5, 0, 1, 5, ...), and
+report the medians: the machine is noisy, and interleaving spreads its drift over all of them.
 
 1. Write throughput with 0, 1 and 5 global secondary indexes: for each count, `eddy serve`
    (sync durability, a fresh data dir) gets a table `bench` with that many GSIs (ALL
@@ -96,6 +99,15 @@ def writes(args, count):
         server.stop()
 
 
+def median(runs, key):
+    values = sorted(r[key] for r in runs)
+    return values[len(values) // 2]
+
+
+def medians(runs):
+    return {key: median(runs, key) for key in ("rps", "p50_us", "p99_us")}
+
+
 def queries(args):
     server = Server(args.eddy)
     try:
@@ -119,11 +131,12 @@ def queries(args):
             if index:
                 body["IndexName"] = "by-group"
             assert aws(server.conn, "Query", body)["Count"] == 20
-        results = {}
-        for name, env in (("table", {}), ("GSI", {"INDEX": "1"})):
-            results[name] = run_wrk(HERE / "query.lua", server.url, args.query_connections,
-                                    args.seconds, script_args=[0, 0, args.groups], env=env)
-        return results
+        runs = {"table": [], "GSI": []}
+        for _ in range(args.repeat):
+            for name, env in (("table", {}), ("GSI", {"INDEX": "1"})):
+                runs[name].append(run_wrk(HERE / "query.lua", server.url, args.query_connections,
+                                          args.seconds, script_args=[0, 0, args.groups], env=env))
+        return {name: medians(r) for name, r in runs.items()}
     finally:
         server.stop()
 
@@ -175,25 +188,30 @@ def main():
     parser.add_argument("--query-connections", type=int, default=1)
     parser.add_argument("--gsis", default="0,1,5")
     parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backfill-items", type=int, default=100000)
     parser.add_argument("--backfill-rates", default="0,20000")
     parser.add_argument("--eddy", default=str(REPO / "build" / "eddy"))
     args = parser.parse_args()
 
-    print("## PutItem with global secondary indexes (%d connections, %d s each, sync)\n" %
-          (args.connections, args.seconds))
+    print("## PutItem with global secondary indexes (%d connections, %d s each, sync, median "
+          "of %d)\n" % (args.connections, args.seconds, args.repeat))
     print("| GSIs | PutItem/s | p50 | p99 | throughput ratio | p50 ratio |")
     print("|---:|---:|---:|---:|---:|---:|")
-    baseline = None
-    for count in [int(c) for c in args.gsis.split(",")]:
-        r = writes(args, count)
-        baseline = baseline or r
+    counts = [int(c) for c in args.gsis.split(",")]
+    runs = {count: [] for count in counts}
+    for _ in range(args.repeat):
+        for count in counts:
+            runs[count].append(writes(args, count))
+    baseline = medians(runs[counts[0]])
+    for count in counts:
+        r = medians(runs[count])
         print("| %d | %.0f | %d µs | %d µs | %.2f | %.2f |" % (
             count, r["rps"], r["p50_us"], r["p99_us"], r["rps"] / baseline["rps"],
             r["p50_us"] / baseline["p50_us"]))
 
-    print("\n## Query of 20 items: on the table vs on a GSI (%d connection(s), %d s each)\n" %
-          (args.query_connections, args.seconds))
+    print("\n## Query of 20 items: on the table vs on a GSI (%d connection(s), %d s each, "
+          "median of %d)\n" % (args.query_connections, args.seconds, args.repeat))
     print("| Query on | queries/s | p50 | p99 | p50 ratio | p99 ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     results = queries(args)
