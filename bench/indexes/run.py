@@ -22,13 +22,7 @@ report the medians: the machine is noisy, and interleaving spreads its drift ove
 """
 
 import argparse
-import http.client
-import json
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,40 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
+from eddy_bench import EddyServe, aws  # noqa: E402
 from wrk_bench import run_wrk  # noqa: E402
-
-
-def aws(conn, operation, body):
-    conn.request("POST", "/", body=json.dumps(body), headers={
-        "Content-Type": "application/x-amz-json-1.0",
-        "X-Amz-Target": "DynamoDB_20120810." + operation})
-    r = conn.getresponse()
-    data = json.loads(r.read() or b"{}")
-    if r.status != 200:
-        raise RuntimeError("%s: %s" % (operation, data))
-    return data
-
-
-class Server:
-    def __init__(self, eddy, extra_args=()):
-        self.data = Path(tempfile.mkdtemp(prefix="eddy-bench-indexes-"))
-        self.proc = subprocess.Popen([eddy, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                      str(self.data), "--no-stack", *extra_args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for line in self.proc.stdout:
-            m = re.search(r"endpoint: http://([\d.]+):(\d+)", line)
-            if m:
-                self.host, self.port = m.group(1), int(m.group(2))
-            if line.strip() == "ready":
-                break
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-        self.url = "http://%s:%d" % (self.host, self.port)
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(30)
-        shutil.rmtree(self.data, ignore_errors=True)
 
 
 def gsi(name, attribute):
@@ -78,7 +40,8 @@ def gsi(name, attribute):
 
 
 def writes(args, count):
-    server = Server(args.eddy)
+    server = EddyServe(args.eddy, ["--no-stack"])
+    conn = server.conn()
     try:
         request = {"TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -87,10 +50,10 @@ def writes(args, count):
         if count:
             request["GlobalSecondaryIndexes"] = [gsi("by-g%d" % i, "g%d" % i)
                                                  for i in range(count)]
-        aws(server.conn, "CreateTable", request)
+        aws(conn, "CreateTable", request)
         result = run_wrk(HERE / "put.lua", server.url, args.connections, args.seconds,
                          script_args=[time.time_ns()])
-        table = aws(server.conn, "DescribeTable", {"TableName": "bench"})["Table"]
+        table = aws(conn, "DescribeTable", {"TableName": "bench"})["Table"]
         for index in table.get("GlobalSecondaryIndexes", []):
             # Every item written is in every index: the figure measured what it claims.
             assert index["ItemCount"] == table["ItemCount"], (index, table["ItemCount"])
@@ -109,9 +72,10 @@ def medians(runs):
 
 
 def queries(args):
-    server = Server(args.eddy)
+    server = EddyServe(args.eddy, ["--no-stack"])
+    conn = server.conn()
     try:
-        aws(server.conn, "CreateTable", {
+        aws(conn, "CreateTable", {
             "TableName": "benchq", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
                           {"AttributeName": "sk", "KeyType": "RANGE"}],
@@ -122,7 +86,7 @@ def queries(args):
         items = [{"pk": {"S": "p%d" % g}, "sk": {"N": str(s)}, "grp": {"S": "g%d" % g},
                   "content": {"S": "x" * 320}} for g in range(args.groups) for s in range(20)]
         for start in range(0, len(items), 25):
-            aws(server.conn, "BatchWriteItem", {"RequestItems": {"benchq": [
+            aws(conn, "BatchWriteItem", {"RequestItems": {"benchq": [
                 {"PutRequest": {"Item": item}} for item in items[start:start + 25]]}})
         for index in (False, True):  # both answer the same 20 items
             body = {"TableName": "benchq", "KeyConditionExpression": "%s = :v" %
@@ -130,7 +94,7 @@ def queries(args):
                     "ExpressionAttributeValues": {":v": {"S": "%s7" % ("g" if index else "p")}}}
             if index:
                 body["IndexName"] = "by-group"
-            assert aws(server.conn, "Query", body)["Count"] == 20
+            assert aws(conn, "Query", body)["Count"] == 20
         runs = {"table": [], "GSI": []}
         for _ in range(args.repeat):
             for name, env in (("table", {}), ("GSI", {"INDEX": "1"})):
@@ -142,27 +106,28 @@ def queries(args):
 
 
 def backfill(args, rate):
-    server = Server(args.eddy, ["--backfill-items-per-second", str(rate)])
+    server = EddyServe(args.eddy, ["--no-stack", "--backfill-items-per-second", str(rate)])
+    conn = server.conn()
     try:
-        aws(server.conn, "CreateTable", {
+        aws(conn, "CreateTable", {
             "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
         for start in range(0, args.backfill_items, 25):
-            aws(server.conn, "BatchWriteItem", {"RequestItems": {"bench": [
+            aws(conn, "BatchWriteItem", {"RequestItems": {"bench": [
                 {"PutRequest": {"Item": {"pk": {"S": "old-%07d" % i}, "g0": {"S": "v%d" % (i % 1000)},
                                          "content": {"S": "x" * 300}}}}
                 for i in range(start, min(start + 25, args.backfill_items))]}})
         baseline = run_wrk(HERE / "put.lua", server.url, args.connections, args.seconds,
                            script_args=[time.time_ns()])
-        aws(server.conn, "UpdateTable", {
+        aws(conn, "UpdateTable", {
             "TableName": "bench", "AttributeDefinitions": [{"AttributeName": "g0", "AttributeType": "S"}],
             "GlobalSecondaryIndexUpdates": [{"Create": gsi("by-g0", "g0")}]})
         started = time.monotonic()
         took = []
 
         def watch():  # when the index turns ACTIVE, on a connection of its own
-            conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+            conn = server.conn()
             while True:
                 index = aws(conn, "DescribeTable", {"TableName": "bench"})["Table"][
                     "GlobalSecondaryIndexes"][0]

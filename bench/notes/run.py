@@ -17,10 +17,8 @@ Starts `eddy serve` with its default (notes) stack, sync durability, on a free p
 """
 
 import argparse
-import http.client
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -31,42 +29,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from eddy_bench import EddyServe, aws  # noqa: E402
 
 
 def percentile(values, q):
     s = sorted(values)
     return s[min(len(s) - 1, int(q * len(s)))]
-
-
-class Server:
-    def __init__(self, binary, data_dir):
-        self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(data_dir)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for line in self.proc.stdout:
-            m = re.search(r"endpoint: http://([\d.]+):(\d+)", line)
-            if m:
-                self.host, self.port = m.group(1), int(m.group(2))
-            if line.strip() == "ready":
-                break
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-        self.url = "http://%s:%d" % (self.host, self.port)
-
-    def conn(self):
-        return http.client.HTTPConnection(self.host, self.port, timeout=30)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(30)
-
-
-def aws(conn, target, body):
-    conn.request("POST", "/", body=json.dumps(body), headers={
-        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target})
-    r = conn.getresponse()
-    data = json.loads(r.read() or b"{}")
-    if r.status != 200:
-        raise RuntimeError("%s: %s" % (target, data))
-    return data
 
 
 def wrk(script, url, connections, seconds):
@@ -169,7 +138,7 @@ def main():
     p.add_argument("--notes", type=int, default=5000)
     args = p.parse_args()
     data = Path(tempfile.mkdtemp(prefix="eddy-bench-notes-"))
-    server = Server(args.eddy, data / "db")
+    server = EddyServe(args.eddy, data_dir=data / "db")
     try:
         latency(server, args)  # first, on an empty table
         print()

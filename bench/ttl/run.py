@@ -16,32 +16,15 @@ Ratios are against the baseline of the same run.
 """
 
 import argparse
-import http.client
-import json
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
+from eddy_bench import EddyServe, aws  # noqa: E402
 from wrk_bench import run_wrk  # noqa: E402
-
-
-def aws(conn, operation, body):
-    conn.request("POST", "/", body=json.dumps(body), headers={
-        "Content-Type": "application/x-amz-json-1.0",
-        "X-Amz-Target": "DynamoDB_20120810." + operation})
-    r = conn.getresponse()
-    data = json.loads(r.read() or b"{}")
-    if r.status != 200:
-        raise RuntimeError("%s: %s" % (operation, data))
-    return data
 
 
 def wrk(url, connections, seconds):
@@ -72,21 +55,11 @@ def main():
 
 
 def measure(args, rate):
-    data = Path(tempfile.mkdtemp(prefix="eddy-bench-ttl-"))
-    proc = subprocess.Popen([args.eddy, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                             str(data), "--no-stack", "--ttl-interval", "100ms",
-                             "--ttl-deletes-per-second", str(rate)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = EddyServe(args.eddy, ["--no-stack", "--ttl-interval", "100ms",
+                                   "--ttl-deletes-per-second", str(rate)])
     try:
-        for line in proc.stdout:
-            m = re.search(r"endpoint: http://([\d.]+):(\d+)", line)
-            if m:
-                host, port = m.group(1), int(m.group(2))
-            if line.strip() == "ready":
-                break
-        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-        url = "http://%s:%d" % (host, port)
-        conn = http.client.HTTPConnection(host, port, timeout=60)
+        url = server.url
+        conn = server.conn()
         aws(conn, "CreateTable", {
             "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -110,9 +83,7 @@ def measure(args, rate):
         deleted = before + sweeping["requests"] - item_count()
         return baseline, sweeping, deleted
     finally:
-        proc.terminate()
-        proc.wait(30)
-        shutil.rmtree(data, ignore_errors=True)
+        server.stop()
 
 
 if __name__ == "__main__":

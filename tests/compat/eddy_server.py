@@ -41,6 +41,16 @@ def wait_until(predicate, timeout=30.0, what="condition"):
     raise AssertionError("timed out waiting for " + what)
 
 
+def error_of(call):
+    """The (code, message) of the AWS error that `call` raises through boto3."""
+    from botocore.exceptions import ClientError
+    try:
+        call()
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"]["Message"]
+    raise AssertionError("no error")
+
+
 def eddy_bin():
     return os.environ.get("EDDY_BIN") or str(DEFAULT_BIN)
 

@@ -17,19 +17,9 @@ import time
 import unittest
 from pathlib import Path
 
-from botocore.exceptions import ClientError
-
-from eddy_server import EddyServer, wait_until
+from eddy_server import EddyServer, error_of, wait_until
 
 INVALID = "One or more parameter values were invalid: "
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("no error")
 
 
 def scan_all(ddb, table, **kwargs):

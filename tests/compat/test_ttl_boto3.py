@@ -16,9 +16,7 @@ import unittest
 import urllib.request
 from pathlib import Path
 
-from botocore.exceptions import ClientError
-
-from eddy_server import EddyServer, wait_until
+from eddy_server import EddyServer, error_of, wait_until
 
 INTERVAL = "200ms"
 
@@ -39,14 +37,6 @@ eventSources:
     filters:
       - {userIdentity: {type: [Service], principalId: [dynamodb.amazonaws.com]}}
 """
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("no error")
 
 
 def stream_records(ddb, streams, table):

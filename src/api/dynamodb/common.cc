@@ -433,6 +433,18 @@ void check_limit(const std::optional<int64_t>& limit, int64_t max, ConstraintErr
   }
 }
 
+void write_provisioned_throughput(JsonWriter& writer, int64_t read, int64_t write) {
+  writer.Key("ProvisionedThroughput");
+  writer.StartObject();
+  writer.Key("NumberOfDecreasesToday");
+  writer.Int(0);
+  writer.Key("ReadCapacityUnits");
+  writer.Int64(read);
+  writer.Key("WriteCapacityUnits");
+  writer.Int64(write);
+  writer.EndObject();
+}
+
 void write_table_description(JsonWriter& writer, const storage::TableDescription& table,
                              const Context& context, std::string_view status) {
   auto property = [&](const char* name) -> std::string {
@@ -471,15 +483,9 @@ void write_table_description(JsonWriter& writer, const storage::TableDescription
 
   const std::string billing_mode = property(property::kBillingMode);
   const bool on_demand = billing_mode == "PAY_PER_REQUEST";
-  writer.Key("ProvisionedThroughput");
-  writer.StartObject();
-  writer.Key("NumberOfDecreasesToday");
-  writer.Int(0);
-  writer.Key("ReadCapacityUnits");
-  writer.Int64(on_demand ? 0 : std::atoll(property(property::kReadCapacity).c_str()));
-  writer.Key("WriteCapacityUnits");
-  writer.Int64(on_demand ? 0 : std::atoll(property(property::kWriteCapacity).c_str()));
-  writer.EndObject();
+  write_provisioned_throughput(
+      writer, on_demand ? 0 : std::atoll(property(property::kReadCapacity).c_str()),
+      on_demand ? 0 : std::atoll(property(property::kWriteCapacity).c_str()));
   if (!billing_mode.empty()) {
     writer.Key("BillingModeSummary");
     writer.StartObject();

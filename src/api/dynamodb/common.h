@@ -28,6 +28,10 @@ class ConstraintErrors {
   void add(std::string_view value, std::string_view member, std::string_view constraint);
   void add_null(std::string_view member) { add_raw("null", member, "Member must not be null"); }
   bool empty() const { return errors_.empty(); }
+  // Adds `other`'s errors after these (to report members in the order AWS does).
+  void append(const ConstraintErrors& other) {
+    errors_.insert(errors_.end(), other.errors_.begin(), other.errors_.end());
+  }
   Status status() const;  // OK when there are none
 
  private:
@@ -151,6 +155,10 @@ inline constexpr const char* kTableClass = "table_class";
 
 // A KeySchema array: [{"AttributeName": .., "KeyType": "HASH"}, {.., "RANGE"}].
 void write_key_schema(JsonWriter& writer, const model::KeySchema& schema);
+
+// "ProvisionedThroughput": {NumberOfDecreasesToday, ReadCapacityUnits, WriteCapacityUnits} of a
+// table or a global index (0 and 0 on demand).
+void write_provisioned_throughput(JsonWriter& writer, int64_t read, int64_t write);
 
 // A "Limit" constraint: 1 to `max`.
 void check_limit(const std::optional<int64_t>& limit, int64_t max, ConstraintErrors& errors);

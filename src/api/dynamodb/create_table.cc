@@ -17,36 +17,16 @@ Result<storage::TableSpec> parse(const Json& request) {
   EDDY_ASSIGN_OR_RETURN(spec.name,
                         read_table_name(request, TableNameCheck::kTableOperation, &errors));
 
-  EDDY_ASSIGN_OR_RETURN(const Json* definitions_json, get_array(request, "AttributeDefinitions"));
-  if (!definitions_json) errors.add_null("attributeDefinitions");
+  // AWS reports a missing AttributeDefinitions first, and its members' errors after the key
+  // schema's.
+  ConstraintErrors definition_errors;
+  EDDY_ASSIGN_OR_RETURN(auto definitions, read_attribute_definitions(request, definition_errors));
+  if (!definitions) errors.add_null("attributeDefinitions");
   EDDY_ASSIGN_OR_RETURN(
       const std::vector<KeyElement> key_elements,
       read_key_elements(request, "KeySchema", "keySchema", /*max_elements=*/2, errors));
-  if (definitions_json) {
-    size_t position = 0;
-    for (const auto& element : definitions_json->GetArray()) {
-      ++position;
-      EDDY_RETURN_IF_ERROR(expect_object(element, "AttributeDefinitions"));
-      EDDY_ASSIGN_OR_RETURN(auto name, get_string(element, "AttributeName"));
-      EDDY_ASSIGN_OR_RETURN(auto type, get_string(element, "AttributeType"));
-      const std::string path = fmt::format("attributeDefinitions.{}.member", position);
-      if (!name) errors.add_null(path + ".attributeName");
-      storage::AttributeDefinition definition;
-      definition.name = name.value_or("");
-      if (!type) {
-        errors.add_null(path + ".attributeType");
-      } else if (*type == "S") {
-        definition.type = model::KeyType::S;
-      } else if (*type == "N") {
-        definition.type = model::KeyType::N;
-      } else if (*type == "B") {
-        definition.type = model::KeyType::B;
-      } else {
-        errors.add(*type, path + ".attributeType", "Member must satisfy enum value set: [B, N, S]");
-      }
-      spec.attribute_definitions.push_back(std::move(definition));
-    }
-  }
+  errors.append(definition_errors);
+  if (definitions) spec.attribute_definitions = std::move(*definitions);
   EDDY_ASSIGN_OR_RETURN(auto billing_mode, read_billing_mode(request, errors));
   EDDY_ASSIGN_OR_RETURN(auto throughput, read_throughput(request, errors));
   EDDY_ASSIGN_OR_RETURN(auto stream, read_stream_specification(request, errors));

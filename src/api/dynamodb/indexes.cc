@@ -170,6 +170,34 @@ size_t projected_count(const std::vector<storage::IndexSpec>& indexes) {
 
 }  // namespace
 
+Result<std::optional<std::vector<storage::AttributeDefinition>>> read_attribute_definitions(
+    const Json& request, ConstraintErrors& errors) {
+  EDDY_ASSIGN_OR_RETURN(const Json* json, get_array(request, "AttributeDefinitions"));
+  if (!json) return std::optional<std::vector<storage::AttributeDefinition>>();
+  std::vector<storage::AttributeDefinition> definitions;
+  size_t position = 0;
+  for (const auto& element : json->GetArray()) {
+    ++position;
+    EDDY_RETURN_IF_ERROR(expect_object(element, "AttributeDefinitions"));
+    EDDY_ASSIGN_OR_RETURN(auto name, get_string(element, "AttributeName"));
+    EDDY_ASSIGN_OR_RETURN(auto type, get_string(element, "AttributeType"));
+    const std::string path = fmt::format("attributeDefinitions.{}.member", position);
+    if (!name) errors.add_null(path + ".attributeName");
+    storage::AttributeDefinition definition{name.value_or(""), model::KeyType::S};
+    if (!type) {
+      errors.add_null(path + ".attributeType");
+    } else if (*type == "N") {
+      definition.type = model::KeyType::N;
+    } else if (*type == "B") {
+      definition.type = model::KeyType::B;
+    } else if (*type != "S") {
+      errors.add(*type, path + ".attributeType", "Member must satisfy enum value set: [B, N, S]");
+    }
+    definitions.push_back(std::move(definition));
+  }
+  return std::optional<std::vector<storage::AttributeDefinition>>(std::move(definitions));
+}
+
 Result<std::vector<KeyElement>> read_key_elements(const Json& object, std::string_view member,
                                                   std::string_view path, size_t max_elements,
                                                   ConstraintErrors& errors) {
@@ -386,15 +414,8 @@ void write_index_descriptions(JsonWriter& writer, const storage::TableDescriptio
         writer.Key("Backfilling");
         writer.Bool(true);
       }
-      writer.Key("ProvisionedThroughput");
-      writer.StartObject();
-      writer.Key("NumberOfDecreasesToday");
-      writer.Int(0);
-      writer.Key("ReadCapacityUnits");
-      writer.Int64(property(index, property::kReadCapacity));
-      writer.Key("WriteCapacityUnits");
-      writer.Int64(property(index, property::kWriteCapacity));
-      writer.EndObject();
+      write_provisioned_throughput(writer, property(index, property::kReadCapacity),
+                                   property(index, property::kWriteCapacity));
     }
     writer.Key("IndexSizeBytes");
     writer.Uint64(index.size_bytes);

@@ -24,6 +24,10 @@ struct KeyElement {
   std::string type;  // HASH | RANGE (anything else was reported as a constraint error)
 };
 
+// Reads the AttributeDefinitions member (nullopt when absent); constraint errors go to `errors`.
+Result<std::optional<std::vector<storage::AttributeDefinition>>> read_attribute_definitions(
+    const Json& request, ConstraintErrors& errors);
+
 // Reads a KeySchema array member; constraint errors go to `errors` under `path`.
 Result<std::vector<KeyElement>> read_key_elements(const Json& object, std::string_view member,
                                                   std::string_view path, size_t max_elements,

@@ -26,36 +26,6 @@ struct UpdateTableRequest {
 
 constexpr char kInvalid[] = "One or more parameter values were invalid: ";
 
-Result<std::optional<std::vector<storage::AttributeDefinition>>> read_definitions(
-    const Json& request) {
-  EDDY_ASSIGN_OR_RETURN(const Json* json, get_array(request, "AttributeDefinitions"));
-  if (!json) return std::optional<std::vector<storage::AttributeDefinition>>();
-  std::vector<storage::AttributeDefinition> definitions;
-  ConstraintErrors errors;
-  size_t position = 0;
-  for (const auto& element : json->GetArray()) {
-    ++position;
-    EDDY_RETURN_IF_ERROR(expect_object(element, "AttributeDefinitions"));
-    EDDY_ASSIGN_OR_RETURN(auto name, get_string(element, "AttributeName"));
-    EDDY_ASSIGN_OR_RETURN(auto type, get_string(element, "AttributeType"));
-    const std::string path = fmt::format("attributeDefinitions.{}.member", position);
-    if (!name) errors.add_null(path + ".attributeName");
-    storage::AttributeDefinition definition{name.value_or(""), model::KeyType::S};
-    if (!type) {
-      errors.add_null(path + ".attributeType");
-    } else if (*type == "N") {
-      definition.type = model::KeyType::N;
-    } else if (*type == "B") {
-      definition.type = model::KeyType::B;
-    } else if (*type != "S") {
-      errors.add(*type, path + ".attributeType", "Member must satisfy enum value set: [B, N, S]");
-    }
-    definitions.push_back(std::move(definition));
-  }
-  EDDY_RETURN_IF_ERROR(errors.status());
-  return std::optional<std::vector<storage::AttributeDefinition>>(std::move(definitions));
-}
-
 // GlobalSecondaryIndexUpdates: the shape of each action and the index each creates. Checks
 // that are not ValidationExceptions (limits, a missing index) come in update_table().
 Result<std::vector<IndexChange>> read_index_changes(const Json& request, const Json& updates,
@@ -67,7 +37,9 @@ Result<std::vector<IndexChange>> read_index_changes(const Json& request, const J
     return Status::validation(std::string(kInvalid) +
                               "List of GlobalSecondaryIndexUpdates is empty");
   }
-  EDDY_ASSIGN_OR_RETURN(auto definitions, read_definitions(request));
+  ConstraintErrors errors;
+  EDDY_ASSIGN_OR_RETURN(auto definitions, read_attribute_definitions(request, errors));
+  EDDY_RETURN_IF_ERROR(errors.status());
   for (const auto& update : updates.GetArray()) {
     EDDY_RETURN_IF_ERROR(expect_object(update, "GlobalSecondaryIndexUpdate"));
     const Json* create = find_member(update, "Create");
