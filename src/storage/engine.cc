@@ -516,6 +516,12 @@ Result<TableDescription> Engine::create_index(std::string_view name, IndexSpec s
     if (index->description.name == spec.name) {
       return Status::already_exists("Attempting to create an index which already exists");
     }
+    // The API layer refuses this too; here it holds against two concurrent requests.
+    if (index->description.backfilling) {
+      return Status::throttled(
+          "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+          "simultaneously per table");
+    }
   }
   auto index = std::make_shared<IndexState>();
   static_cast<IndexSpec&>(index->description) = std::move(spec);

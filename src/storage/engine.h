@@ -109,7 +109,8 @@ class Engine {
   // Adds a global secondary index to a table: CREATING, filled from the table's items in the
   // background while writes go on (writes maintain it meanwhile), then ACTIVE. The table's
   // attribute definitions gain the index key's. kAlreadyExists if the table has an index of
-  // that name. The API layer checks everything else (limits, one change at a time).
+  // that name, kThrottled while another index is backfilled. The API layer checks everything
+  // else (limits, definitions).
   Result<TableDescription> create_index(std::string_view table, IndexSpec spec);
   // Removes an index and its entries; the description returned shows it DELETING. Attribute
   // definitions no key uses any more go with it. kNotFound if there is no such index.

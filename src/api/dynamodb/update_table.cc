@@ -233,6 +233,10 @@ void update_table(const Json& request, Context& context, Reply reply) {
     table = change.create ? context.engine.create_index(update->table, std::move(*change.create))
                           : context.engine.delete_index(update->table, change.name);
   }
+  if (!table && table.status().code() == Code::kThrottled) {
+    // Another UpdateTable started an index between our check and this change.
+    return reply(ApiError::service("LimitExceededException", table.status().message()));
+  }
   if (!table) return fail(reply, table.status());
   reply(table_description_response("TableDescription", *table, context, "UPDATING"));
 }

@@ -6,6 +6,9 @@
 #include <set>
 #include <thread>
 
+#include <rocksdb/db.h>
+
+#include "storage/binary_io.h"
 #include "unit/storage/test_util.h"
 
 namespace eddy::storage {
@@ -638,6 +641,52 @@ TEST(EngineOpen, RefusesADirectoryThatIsNotAnEddyDatabase) {
   auto opened = Engine::open(options);
   EXPECT_EQ(opened.status().code(), Code::kCorruption);
   EXPECT_NE(opened.status().message().find("not an Eddy database"), std::string::npos);
+}
+
+// A directory written before secondary indexes (storage format 1: no `indexes` column family)
+// opens, keeps its data, and is marked format 2; a format from a later build is refused.
+TEST(EngineOpen, UpgradesAFormat1DirectoryAndRefusesALaterFormat) {
+  TempDir dir;
+  EngineOptions options;
+  options.path = dir.path();
+  options.trim_interval_ms = 0;
+  Item item{{"id", S("a")}};
+  {
+    auto engine = std::move(Engine::open(options)).value();
+    ASSERT_TRUE(engine->create_table(hash_table("t")).is_ok());
+    ASSERT_TRUE(engine->write(unit(put("t", item, item))).status.is_ok());
+  }
+  auto set_format = [&](uint32_t format, bool drop_indexes) {
+    rocksdb::DBOptions db_options;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "items", "indexes", "streams", "meta"})
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(db_options, dir.path(), families, &handles, &db).ok());
+    std::string value;
+    put_u32_be(value, format);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[4], "format", value).ok());
+    if (drop_indexes) ASSERT_TRUE(db->DropColumnFamily(handles[2]).ok());
+    for (auto* handle : handles)
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    delete db;
+  };
+  set_format(1, /*drop_indexes=*/true);
+  {
+    auto opened = Engine::open(options);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    EXPECT_TRUE((*opened)->get_item("t", item)->has_value());
+  }
+  std::vector<std::string> families;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &families).ok());
+  EXPECT_NE(std::find(families.begin(), families.end(), "indexes"), families.end());
+
+  set_format(3, /*drop_indexes=*/false);
+  auto opened = Engine::open(options);
+  EXPECT_EQ(opened.status().code(), Code::kCorruption);
+  EXPECT_EQ(opened.status().message(),
+            "data directory has storage format 3; this build reads formats 1 to 2");
 }
 
 TEST(EngineShutdown, SubmitAfterCloseBeginsFailsCleanly) {
