@@ -324,6 +324,8 @@ TEST_F(IndexTest, ABackfillStoppedByAShutdownResumesWhereItStopped) {
         put_item({{"pk", S("p" + std::to_string(i))}, {"sk", N(i)}, {"owner", S("o")}}).is_ok());
   }
   ASSERT_TRUE(engine_->create_index("t", gsi("by-owner", "owner")).is_ok());
+  // One index at a time, even when two requests race past the API's check.
+  EXPECT_EQ(engine_->create_index("t", gsi("second", "pk")).status().code(), Code::kThrottled);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   reopen(/*backfill_step=*/10);  // closes mid-backfill (2000 items at 10 per step)
   wait_active("by-owner");
