@@ -115,8 +115,8 @@ void put_index(std::string& out, const IndexDescription& index) {
 
 bool read_index(Reader& r, IndexDescription& index) {
   uint64_t count;
-  if (!r.bytes(index.name) || !r.u32_be(index.id) ||
-      !read_enum(r, index.kind, IndexKind::kLocal) || !read_key_schema(r, index.key_schema) ||
+  if (!r.bytes(index.name) || !r.u32_be(index.id) || !read_enum(r, index.kind, IndexKind::kLocal) ||
+      !read_key_schema(r, index.key_schema) ||
       !read_enum(r, index.projection, ProjectionType::kAll) || !r.varint(count) ||
       count > r.rest().size()) {
     return false;
@@ -161,8 +161,9 @@ Result<TableDescription> deserialize_table(std::string_view bytes) {
   TableDescription t;
   uint64_t count;
   uint8_t version;
-  if (!r.u8(version) || version < 1 || version > kTableRecordVersion || !r.bytes(t.name) || !r.u32_be(t.id) ||
-      !read_key_schema(r, t.key_schema) || !r.varint(count) || count > r.rest().size()) {
+  if (!r.u8(version) || version < 1 || version > kTableRecordVersion || !r.bytes(t.name) ||
+      !r.u32_be(t.id) || !read_key_schema(r, t.key_schema) || !r.varint(count) ||
+      count > r.rest().size()) {
     return corrupt("table");
   }
   t.attribute_definitions.resize(count);

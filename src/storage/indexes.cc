@@ -30,8 +30,8 @@ const model::AttributeValue* find(const model::Item& item, const std::string& na
   return it == item.end() ? nullptr : &it->second;
 }
 
-Status check_key(const IndexDescription& index, const model::KeyAttribute& attr,
-                 bool is_partition, const model::Item* old_item, const model::Item& item) {
+Status check_key(const IndexDescription& index, const model::KeyAttribute& attr, bool is_partition,
+                 const model::Item* old_item, const model::Item& item) {
   const model::AttributeValue* value = find(item, attr.name);
   if (value == nullptr) return Status::ok();  // not in the index: sparse
   if (old_item != nullptr) {
