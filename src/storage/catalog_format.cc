@@ -7,7 +7,7 @@
 //             indexes:varint { index }*
 //             (version 1, written before secondary indexes, ends after props: no indexes)
 //   index  := name:bytes id:u32be kind:u8 key_schema projection:u8
-//             non_key:varint { name:bytes }* status:u8 backfilling:u8
+//             non_key:varint { name:bytes }* status:u8
 //             props:varint { key:bytes value:bytes }*
 //   key_schema := pk_name:bytes pk_type:u8 has_sk:u8 [sk_name:bytes sk_type:u8]
 //   stream := version:u8(=1) id:u32be table_name:bytes table_id:u32be label:bytes
@@ -109,7 +109,6 @@ void put_index(std::string& out, const IndexDescription& index) {
   for (const auto& name : index.non_key_attributes)
     put_bytes(out, name);
   put_u8(out, static_cast<uint8_t>(index.status));
-  put_u8(out, index.backfilling ? 1 : 0);
   put_properties(out, index.properties);
 }
 
@@ -125,9 +124,7 @@ bool read_index(Reader& r, IndexDescription& index) {
   for (auto& name : index.non_key_attributes) {
     if (!r.bytes(name)) return false;
   }
-  uint8_t backfilling;
-  if (!read_enum(r, index.status, IndexStatus::kDeleting) || !r.u8(backfilling)) return false;
-  index.backfilling = backfilling != 0;
+  if (!read_enum(r, index.status, IndexStatus::kDeleting)) return false;
   return read_properties(r, index.properties);
 }
 

@@ -209,15 +209,13 @@ void Engine::resync_after_failure() {
     for (auto& index : table->indexes) {
       reset(index->counters);
       // A backfill step of the failed generation may have moved the cursor: go back to the
-      // committed one.
-      std::string cursor;
-      if (index->description.backfilling &&
-          db_->Get(rocksdb::ReadOptions(), meta_,
-                   meta_key(kMetaBackfillPrefix, index->description.id), &cursor)
-              .ok()) {
-        index->backfilled_to = std::move(cursor);
-      } else if (index->description.backfilling) {
-        index->backfilled_to.clear();
+      // committed one ("" when no step committed).
+      if (index->description.backfilling()) {
+        std::string cursor;
+        const bool found = db_->Get(rocksdb::ReadOptions(), meta_,
+                                    meta_key(kMetaBackfillPrefix, index->description.id), &cursor)
+                               .ok();
+        index->backfilled_to = found ? std::move(cursor) : std::string();
       }
     }
   }
@@ -427,7 +425,6 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
       }
       Status index_keys;
       for (const auto& index : table.indexes) {
-        if (index->description.status == IndexStatus::kDeleting) continue;
         index_keys = check_index_keys(index->description, current.get(), *next);
         if (!index_keys.is_ok()) break;
       }
@@ -501,9 +498,8 @@ void Engine::apply_unit(WriteUnit& unit, GroupState& group, WriteResult& result)
       maintain_indexes(table, change.row_key, result.items[change.index], group);
     }
     if (!change.collection_key.empty() && change.collection_delta != 0) {
-      auto size = collection_size(change.collection_key);  // read in validation: cached or OK
-      const uint64_t updated = static_cast<uint64_t>(std::max<int64_t>(
-          0, static_cast<int64_t>(size.is_ok() ? *size : 0) + change.collection_delta));
+      // The size after this write, computed in validation (with this unit's earlier writes).
+      const uint64_t updated = *result.items[change.index].collection_bytes;
       collections_[change.collection_key] = updated;
       if (updated == 0) {
         group.batch.Delete(meta_, change.collection_key);
@@ -550,9 +546,8 @@ void Engine::maintain_indexes(TableState& table, const std::string& row_key, Ite
                               GroupState& group) {
   for (const auto& state : table.indexes) {
     const IndexDescription& index = state->description;
-    if (index.status == IndexStatus::kDeleting) continue;
     // Rows the backfill has not reached yet are indexed when it does, from their version then.
-    if (index.backfilling && row_key > state->backfilled_to) continue;
+    if (index.backfilling() && row_key > state->backfilled_to) continue;
     auto before =
         write.old_item ? index_entry(index, table.key_schema, *write.old_item) : std::nullopt;
     auto after =
@@ -594,7 +589,7 @@ void Engine::apply_backfill(const BackfillStep& step, GroupState& group, WriteRe
       if (state->description.id == step.index_id) index = state.get();
     }
   }
-  if (index == nullptr || !index->description.backfilling) {
+  if (index == nullptr || !index->description.backfilling()) {
     *step.finished = true;  // the table or the index went away, or it is done
     return;
   }

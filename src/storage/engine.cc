@@ -220,7 +220,7 @@ Status Engine::load_catalog() {
     for (auto& index : description.indexes) {
       auto index_state = std::make_shared<IndexState>();
       EDDY_RETURN_IF_ERROR(load_stats(index_state->counters, index.id));
-      if (index.backfilling) {
+      if (index.backfilling()) {
         std::string cursor;
         if (db_->Get(rocksdb::ReadOptions(), meta_, meta_key(kMetaBackfillPrefix, index.id),
                      &cursor)
@@ -517,7 +517,7 @@ Result<TableDescription> Engine::create_index(std::string_view name, IndexSpec s
       return Status::already_exists("Attempting to create an index which already exists");
     }
     // The API layer refuses this too; here it holds against two concurrent requests.
-    if (index->description.backfilling) {
+    if (index->description.backfilling()) {
       return Status::throttled(
           "Subscriber limit exceeded: Only 1 online index can be created or deleted "
           "simultaneously per table");
@@ -528,7 +528,6 @@ Result<TableDescription> Engine::create_index(std::string_view name, IndexSpec s
   const uint32_t saved_next_id = next_id_;
   index->description.id = allocate_id();
   index->description.status = IndexStatus::kCreating;
-  index->description.backfilling = true;
   index->counters.id = index->description.id;
   TableDescription updated = state.description;
   add_definition(updated.attribute_definitions, index->description.key_schema.partition);
@@ -610,20 +609,16 @@ Status Engine::finish_backfill(uint32_t table_id, uint32_t index_id) {
   for (auto& [name, state] : tables_) {
     if (state->id != table_id) continue;
     for (auto& index : state->indexes) {
-      if (index->description.id != index_id || !index->description.backfilling) continue;
+      if (index->description.id != index_id || !index->description.backfilling()) continue;
       TableDescription record = table_record(*state);
       for (auto& described : record.indexes) {
-        if (described.id == index_id) {
-          described.status = IndexStatus::kActive;
-          described.backfilling = false;
-        }
+        if (described.id == index_id) described.status = IndexStatus::kActive;
       }
       rocksdb::WriteBatch batch;
       batch.Put(meta_, meta_key(kMetaTablePrefix, name), serialize_table(record));
       batch.Delete(meta_, meta_key(kMetaBackfillPrefix, index_id));
       EDDY_RETURN_IF_ERROR(commit_catalog(batch));
       index->description.status = IndexStatus::kActive;
-      index->description.backfilling = false;
       return Status::ok();
     }
   }
@@ -650,7 +645,7 @@ void Engine::run_backfills() {
       std::shared_lock lock(catalog_mu_);
       for (const auto& [name, state] : tables_) {
         for (const auto& index : state->indexes) {
-          if (index->description.backfilling && index_id == 0) {
+          if (index->description.backfilling() && index_id == 0) {
             table_id = state->id;
             index_id = index->description.id;
           }

@@ -249,10 +249,14 @@ class Engine {
   Result<ReadTarget> read_target(std::string_view table, std::string_view index) const;
 
  public:
-  // The table's key schema and one of its indexes, without copying the whole description:
+  // One index of a table with the table's key schema, without copying the whole description:
   // kNotFound for an unknown table, kValidation for an unknown index (DynamoDB's messages).
-  Result<std::pair<model::KeySchema, IndexDescription>> describe_index(
-      std::string_view table, std::string_view index) const;
+  struct IndexOfTable {
+    uint32_t table_id = 0;  // internal
+    model::KeySchema table_schema;
+    IndexDescription index;
+  };
+  Result<IndexOfTable> describe_index(std::string_view table, std::string_view index) const;
 
  private:
   Result<std::string> start_key(const ReadTarget& target, const model::Item& key) const;

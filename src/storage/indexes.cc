@@ -66,12 +66,30 @@ Status check_key(const IndexDescription& index, const model::KeyAttribute& attr,
 
 }  // namespace
 
+model::Item entry_key_attributes(const model::KeySchema& index_schema,
+                                 const model::KeySchema& table_schema, const model::Item& item) {
+  model::Item key = model::extract_key(item, table_schema);
+  for (const auto& [name, value] : model::extract_key(item, index_schema))
+    key.insert_or_assign(name, value);
+  return key;
+}
+
+bool projects(const IndexDescription& index, const model::KeySchema& table_schema,
+              std::string_view attribute) {
+  auto is_key = [&](const model::KeySchema& schema) {
+    return schema.partition.name == attribute || (schema.sort && schema.sort->name == attribute);
+  };
+  return index.projection == ProjectionType::kAll || is_key(table_schema) ||
+         is_key(index.key_schema) ||
+         (index.projection == ProjectionType::kInclude &&
+          std::find(index.non_key_attributes.begin(), index.non_key_attributes.end(), attribute) !=
+              index.non_key_attributes.end());
+}
+
 model::Item project(const IndexDescription& index, const model::KeySchema& table_schema,
                     const model::Item& item) {
   if (index.projection == ProjectionType::kAll) return item;
-  model::Item projected = model::extract_key(item, table_schema);
-  for (const auto& [name, value] : model::extract_key(item, index.key_schema))
-    projected.insert_or_assign(name, value);
+  model::Item projected = entry_key_attributes(index.key_schema, table_schema, item);
   if (index.projection == ProjectionType::kInclude) {
     for (const auto& name : index.non_key_attributes) {
       if (const auto* value = find(item, name)) projected.insert_or_assign(name, *value);

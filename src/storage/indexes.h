@@ -21,6 +21,15 @@ struct IndexEntry {
   model::Item projected;
 };
 
+// The attributes of `item` that identify its entry: the table key and the index key (what an
+// index read's LastEvaluatedKey and ExclusiveStartKey hold).
+model::Item entry_key_attributes(const model::KeySchema& index_schema,
+                                 const model::KeySchema& table_schema, const model::Item& item);
+
+// Whether `index` holds `attribute` of its items: both keys, INCLUDE's list, or (ALL) any.
+bool projects(const IndexDescription& index, const model::KeySchema& table_schema,
+              std::string_view attribute);
+
 // `item` as `index` projects it: the table key, the index key and (INCLUDE) the listed
 // attributes it has, or (ALL) everything.
 model::Item project(const IndexDescription& index, const model::KeySchema& table_schema,

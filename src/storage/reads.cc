@@ -73,35 +73,35 @@ Result<std::vector<std::optional<model::Item>>> Engine::get_items(
 
 Result<Engine::ReadTarget> Engine::read_target(std::string_view table,
                                                std::string_view index) const {
-  std::shared_lock lock(catalog_mu_);
-  auto it = tables_.find(table);
-  if (it == tables_.end()) return table_not_found();
   ReadTarget target;
-  target.table_id = it->second->id;
-  target.table_schema = it->second->key_schema;
-  if (index.empty()) return target;
-  for (const auto& state : it->second->indexes) {
-    if (state->description.name != index) continue;
-    if (state->description.status != IndexStatus::kActive) {
-      // DynamoDB: "You can't query or scan the index until it is ACTIVE" (its error text for
-      // trying is not documented).
-      return Status::validation("Cannot read from backfilling global secondary index: " +
-                                std::string(index));
-    }
-    target.index = state->description;
+  if (index.empty()) {
+    auto state = find_table(table);
+    if (!state) return table_not_found();
+    target.table_id = state->id;
+    target.table_schema = state->key_schema;
     return target;
   }
-  return Status::validation("The table does not have the specified index: " + std::string(index));
+  EDDY_ASSIGN_OR_RETURN(auto found, describe_index(table, index));
+  if (found.index.status != IndexStatus::kActive) {
+    // DynamoDB: "You can't query or scan the index until it is ACTIVE" (its error text for
+    // trying is not documented).
+    return Status::validation("Cannot read from backfilling global secondary index: " +
+                              std::string(index));
+  }
+  target.table_id = found.table_id;
+  target.table_schema = std::move(found.table_schema);
+  target.index = std::move(found.index);
+  return target;
 }
 
-Result<std::pair<model::KeySchema, IndexDescription>> Engine::describe_index(
-    std::string_view table, std::string_view index) const {
+Result<Engine::IndexOfTable> Engine::describe_index(std::string_view table,
+                                                    std::string_view index) const {
   std::shared_lock lock(catalog_mu_);
   auto it = tables_.find(table);
   if (it == tables_.end()) return table_not_found();
   for (const auto& state : it->second->indexes) {
     if (state->description.name == index) {
-      return std::make_pair(it->second->key_schema, state->description);
+      return IndexOfTable{it->second->id, it->second->key_schema, state->description};
     }
   }
   return Status::validation("The table does not have the specified index: " + std::string(index));
@@ -115,10 +115,7 @@ Result<std::string> Engine::start_key(const ReadTarget& target, const model::Ite
   // An index's start key is its index key and its table key, exactly (API_Query.html).
   EDDY_RETURN_IF_ERROR(model::validate_item_key(key, target.table_schema));
   EDDY_RETURN_IF_ERROR(model::validate_item_key(key, target.index->key_schema));
-  model::Item expected = model::extract_key(key, target.table_schema);
-  for (auto& [name, value] : model::extract_key(key, target.index->key_schema))
-    expected.insert_or_assign(name, value);
-  if (expected.size() != key.size())
+  if (entry_key_attributes(target.index->key_schema, target.table_schema, key).size() != key.size())
     return Status::validation("The provided starting key is invalid");
   return index_entry_key(*target.index, target.table_schema, key);
 }
@@ -241,12 +238,8 @@ Result<Page> Engine::read_range(const ReadTarget& target, std::string lower, std
       db_->NewIterator(read_options, target.index ? indexes_ : items_));
   // The key of an item read: its table key, and on an index its index key too.
   auto key_of = [&](const model::Item& item) {
-    model::Item key = model::extract_key(item, target.table_schema);
-    if (target.index) {
-      for (auto& [name, value] : model::extract_key(item, target.index->key_schema))
-        key.insert_or_assign(name, value);
-    }
-    return key;
+    return target.index ? entry_key_attributes(target.index->key_schema, target.table_schema, item)
+                        : model::extract_key(item, target.table_schema);
   };
   forward ? it->SeekToFirst() : it->SeekToLast();
   for (; it->Valid(); forward ? it->Next() : it->Prev()) {

@@ -63,10 +63,12 @@ struct IndexSpec {
 
 struct IndexDescription : IndexSpec {
   uint32_t id = 0;  // internal; never reused, as table ids are not
+  // ACTIVE, or CREATING while it is filled from the table's items: only an index added to an
+  // existing table is (one created with its table starts ACTIVE: the table is empty). An
+  // engine's index is never DELETING: delete_index removes it in one catalog batch, and only
+  // the description it returns says DELETING.
   IndexStatus status = IndexStatus::kActive;
-  // Added to an existing table (UpdateTable), so it is filled from the table's items while
-  // CREATING. Indexes created with their table start ACTIVE (the table is empty).
-  bool backfilling = false;
+  bool backfilling() const { return status == IndexStatus::kCreating; }
   // Live figures (not persisted with the description; kept by the writer).
   uint64_t item_count = 0;
   uint64_t size_bytes = 0;

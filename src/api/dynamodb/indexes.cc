@@ -410,7 +410,7 @@ void write_index_descriptions(JsonWriter& writer, const storage::TableDescriptio
       writer.String(creating || index.status == storage::IndexStatus::kCreating ? "CREATING"
                     : index.status == storage::IndexStatus::kDeleting           ? "DELETING"
                                                                                 : "ACTIVE");
-      if (index.backfilling) {
+      if (index.backfilling()) {
         writer.Key("Backfilling");
         writer.Bool(true);
       }

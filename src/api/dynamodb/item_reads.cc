@@ -8,6 +8,7 @@
 
 #include "api/dynamodb/indexes.h"
 #include "expr/evaluator.h"
+#include "storage/indexes.h"
 
 namespace eddy::api::dynamodb {
 
@@ -177,22 +178,15 @@ Status resolve_read_target(Context& context, ItemReadRequest& read) {
     return {};
   }
   EDDY_ASSIGN_OR_RETURN(auto found, context.engine.describe_index(read.table, *read.index));
-  auto& [table_key_schema, index] = found;
-  read.table_key_schema = table_key_schema;
+  storage::IndexDescription& index = found.index;
+  read.table_key_schema = found.table_schema;
   if (read.consistent && index.kind == storage::IndexKind::kGlobal) {
     return Status::validation("Consistent reads are not supported on global secondary indexes");
   }
   read.key_schema = index.key_schema;
   if (index.projection != storage::ProjectionType::kAll) {
-    // What the index holds: both keys and the listed attributes (indexes.h in storage/).
-    std::vector<std::string> projected{table_key_schema.partition.name,
-                                       index.key_schema.partition.name};
-    if (table_key_schema.sort) projected.push_back(table_key_schema.sort->name);
-    if (index.key_schema.sort) projected.push_back(index.key_schema.sort->name);
-    projected.insert(projected.end(), index.non_key_attributes.begin(),
-                     index.non_key_attributes.end());
     auto is_projected = [&](const std::string& name) {
-      return std::find(projected.begin(), projected.end(), name) != projected.end();
+      return storage::projects(index, found.table_schema, name);
     };
     const bool global = index.kind == storage::IndexKind::kGlobal;
     if (read.select == "ALL_ATTRIBUTES") {

@@ -164,7 +164,6 @@ TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
   gsi.projection = ProjectionType::kInclude;
   gsi.non_key_attributes = {"title", "tags"};
   gsi.status = IndexStatus::kCreating;
-  gsi.backfilling = true;
   gsi.properties = {{"read_capacity", "5"}};
   IndexDescription lsi;
   lsi.name = "by-at";
@@ -184,7 +183,6 @@ TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
               static_cast<const IndexSpec&>(table.indexes[i]));
     EXPECT_EQ(t->indexes[i].id, table.indexes[i].id);
     EXPECT_EQ(t->indexes[i].status, table.indexes[i].status);
-    EXPECT_EQ(t->indexes[i].backfilling, table.indexes[i].backfilling);
   }
   for (size_t n = 0; n < bytes.size(); ++n) {
     EXPECT_FALSE(deserialize_table(std::string_view(bytes).substr(0, n)).is_ok()) << n;

@@ -278,7 +278,7 @@ TEST_F(IndexTest, ABackfillWhileWritesGoOnEndsWithTheIndexTheItemsSay) {
   auto created = engine_->create_index("t", gsi("by-owner", "owner", "rank"));
   ASSERT_TRUE(created.is_ok()) << created.status().to_string();
   EXPECT_EQ(created->find_index("by-owner")->status, IndexStatus::kCreating);
-  EXPECT_TRUE(created->find_index("by-owner")->backfilling);
+  EXPECT_TRUE(created->find_index("by-owner")->backfilling());
   EXPECT_EQ(created->attribute_definitions.size(), 4u);  // pk, sk, owner, rank
 
   // Writes during the backfill: new items, moved keys, removed keys, deletions. Submitted
@@ -309,7 +309,7 @@ TEST_F(IndexTest, ABackfillWhileWritesGoOnEndsWithTheIndexTheItemsSay) {
   EXPECT_EQ(failed.load(), 0);
   wait_active("by-owner");
   auto table = engine_->describe_table("t");
-  EXPECT_FALSE(table->find_index("by-owner")->backfilling);
+  EXPECT_FALSE(table->find_index("by-owner")->backfilling());
   EXPECT_EQ(table->find_index("by-owner")->item_count, expected_entries("by-owner").size());
   EXPECT_EQ(actual_entries("by-owner"), expected_entries("by-owner"));
   // Items the writer deleted before the backfill reached them were never read.
