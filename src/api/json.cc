@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "model/json_parse.h"
+
 namespace eddy::api {
 
 namespace {
@@ -89,18 +91,19 @@ Status parse_request(const std::string& body, rapidjson::Document& document) {
   // harmless for the page, but outside the string's allocation unless it has that much spare
   // capacity (AddressSanitizer reported it). Copying a short body is cheaper than the scan saves.
   constexpr size_t kSimdPadding = 16;
+  // Strings must be Unicode (model/json_parse.h).
+  rapidjson::ParseResult parsed;
   if (body.capacity() - body.size() >= kSimdPadding) {
-    document.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
+    parsed = model::parse_terminated_json(body.c_str(), document);
   } else {
     std::string padded;
     padded.reserve(body.size() + kSimdPadding);
     padded.assign(body);
-    document.Parse<rapidjson::kParseIterativeFlag>(padded.c_str());
+    parsed = model::parse_terminated_json(padded.c_str(), document);
   }
-  if (document.HasParseError()) {
-    return Status::serialization(
-        fmt::format("Malformed JSON at offset {}: {}", document.GetErrorOffset(),
-                    rapidjson::GetParseError_En(document.GetParseError())));
+  if (parsed.IsError()) {
+    return Status::serialization(fmt::format("Malformed JSON at offset {}: {}", parsed.Offset(),
+                                             rapidjson::GetParseError_En(parsed.Code())));
   }
   if (!document.IsObject()) {
     return Status::serialization("Start of structure or map expected, found " +

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "common/base64.h"
+#include "model/json_parse.h"
 
 namespace eddy::model {
 namespace {
@@ -608,16 +609,11 @@ void write_map(const Map& map, JsonWriter& writer) {
   writer.EndObject();
 }
 
-Status parse_error(const rapidjson::Document& doc) {
+Status parse_error(rapidjson::ParseResult result) {
   return Status::serialization(std::string("Invalid JSON: ") +
-                               rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
-                               std::to_string(doc.GetErrorOffset()) + ")");
+                               rapidjson::GetParseError_En(result.Code()) + " (at offset " +
+                               std::to_string(result.Offset()) + ")");
 }
-
-// Iterative parsing keeps deeply nested input off the stack; UTF-8 is validated because every
-// DynamoDB string is Unicode.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 }  // namespace
 
@@ -691,8 +687,7 @@ void encode_item(const Item& item, JsonWriter& writer) {
 
 Result<Item> item_from_json(std::string_view json_text) {
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(json_text.data(), json_text.size());
-  if (doc.HasParseError()) return parse_error(doc);
+  if (auto parsed = parse_json(json_text, doc); parsed.IsError()) return parse_error(parsed);
   return decode_item(doc);
 }
 
@@ -705,8 +700,7 @@ std::string item_to_json(const Item& item) {
 
 Result<AttributeValue> attribute_value_from_json(std::string_view json_text) {
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(json_text.data(), json_text.size());
-  if (doc.HasParseError()) return parse_error(doc);
+  if (auto parsed = parse_json(json_text, doc); parsed.IsError()) return parse_error(parsed);
   return decode_attribute_value(doc);
 }
 

@@ -1421,6 +1421,20 @@ class ProtocolTest(Base):
                                               "com.amazon.coral.validate#ValidationException"), doc)
         status, _, _, doc = self.raw("PutItem", b'{"TableName": ')
         self.assertEqual(doc["__type"], "com.amazon.coral.service#SerializationException")
+        # Strings must be Unicode: bytes that are not UTF-8, and escaped surrogates without their
+        # partner, in a value or in a name (RapidJSON alone would store a lone low surrogate).
+        for bad in (b'"\xff"', b'"\xed\xa0\x80"', b'"\\uDC00"', b'"a\\uD800b"', b'"\\uDDDD\\uD800"'):
+            for body in (b'{"TableName": "%s", "Item": {"pk": {"S": %s}}}' % (t.encode(), bad),
+                         b'{"TableName": "%s", "Item": {"pk": {"S": "a"}, %s: {"N": "1"}}}' % (t.encode(), bad)):
+                with self.subTest(body=body):
+                    status, _, _, doc = self.raw("PutItem", body)
+                    self.assertEqual(status, 400)
+                    self.assertEqual(doc["__type"], "com.amazon.coral.service#SerializationException", doc)
+        status, _, _, doc = self.raw("PutItem", ('{"TableName": "%s", "Item": {"pk": {"S": "\\uD83D\\uDE00"}}}' % t).encode())
+        self.assertEqual(status, 200, doc)
+        key = {"pk": {"S": "\U0001F600"}}
+        self.assertEqual(self.c.get_item(TableName=t, Key=key)["Item"], key)
+        self.c.delete_item(TableName=t, Key=key)
         self.assertEqual(self.count(t), 0)
         self.assertServerUp()
 

@@ -386,6 +386,31 @@ TEST(JsonCodec, MalformedJsonText) {
   EXPECT_FALSE(attribute_value_from_json("{\"S\":").is_ok());
 }
 
+// DynamoDB strings are Unicode: an escaped UTF-16 surrogate without its partner, in a value or
+// a name, is refused like invalid UTF-8 bytes (RapidJSON 1.1.0 would decode a lone low
+// surrogate into bytes that are not UTF-8; fuzz/regressions/json_codec/lone-surrogate).
+TEST(JsonCodec, RefusesUnpairedSurrogates) {
+  for (const char* text : {R"({"a":{"S":"\uDC00"}})", R"({"a":{"S":"x\uDDDDy"}})",
+                           R"({"a":{"S":"\uD800"}})", R"({"a":{"S":"\uD800\u0041"}})",
+                           R"({"a":{"S":"\uDC00\uD800"}})", R"({"a":{"SS":["ok","\uDFFF"]}})",
+                           R"({"\uDC00":{"S":"x"}})", R"({"a":{"M":{"\uDABC":{"N":"1"}}}})"}) {
+    const auto result = item_from_json(text);
+    ASSERT_FALSE(result.is_ok()) << text;
+    EXPECT_EQ(result.status().code(), Code::kSerialization) << text;
+    EXPECT_EQ(result.status().message().rfind(
+                  "Invalid JSON: The surrogate pair in string is invalid.", 0),
+              0u)
+        << result.status().message();
+  }
+  // A pair is one character (U+1F600), and U+E000 just above the surrogates is an ordinary one.
+  const auto pair = item_from_json(R"({"a":{"S":"\uD83D\uDE00\uE000"}})");
+  ASSERT_TRUE(pair.is_ok()) << pair.status().message();
+  EXPECT_EQ(pair->at("a").as<std::string>(), "\xF0\x9F\x98\x80\xEE\x80\x80");
+  const auto bad_bytes = item_from_json("{\"a\":{\"S\":\"\xED\xB7\x9D\"}}");
+  ASSERT_FALSE(bad_bytes.is_ok());
+  EXPECT_EQ(bad_bytes.status().code(), Code::kSerialization);
+}
+
 TEST(JsonCodec, DecodesFromRapidJsonValues) {
   rapidjson::Document doc;
   doc.Parse(R"({"Item":{"id":{"S":"x"}},"Value":{"N":"7"}})");
