@@ -17,6 +17,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <cctype>
 #include <csignal>
@@ -53,9 +55,18 @@ struct Worker {
 };
 
 struct Connection {
-  explicit Connection(Socket socket) : stream(std::move(socket)) {}
+  explicit Connection(Socket socket) : stream(std::move(socket)) { set_idle(true); }
   Stream stream;
-  bool idle = true;  // waiting for the next request (touched only on the connection's strand)
+  // Waiting for the next request, and since when (steady clock ticks). Written on the
+  // connection's thread; read by another worker looking for a connection to evict.
+  std::atomic<bool> idle = true;
+  std::atomic<int64_t> idle_since = 0;
+  std::atomic<bool> evicted = false;  // chosen once, so two accepts do not pick the same one
+
+  void set_idle(bool now_idle) {
+    if (now_idle) idle_since.store(std::chrono::steady_clock::now().time_since_epoch().count());
+    idle.store(now_idle);
+  }
 };
 
 // Runs the router and resumes the coroutine on its own executor with the response. The work
@@ -109,9 +120,11 @@ struct Server::Impl {
   asio::awaitable<void> write_simple(Connection& connection, bhttp::status status, std::string body,
                                      unsigned version);
   void begin_stop();
+  bool make_room();
 
   Router& router;
   const ServerOptions options;
+  size_t max_connections = 0;  // options.max_connections, or derived from RLIMIT_NOFILE
   std::vector<std::unique_ptr<Worker>> workers;
   std::optional<asio::signal_set> signals;  // on the first worker
   std::atomic<bool> stopping{false};
@@ -131,6 +144,10 @@ asio::awaitable<void> Server::Impl::accept_loop(Worker& worker) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    if (!make_room()) {
+      socket.close(ec);  // every connection is busy: refusing this one keeps the others served
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ec);
     auto connection = std::make_shared<Connection>(std::move(socket));
     {
@@ -139,6 +156,25 @@ asio::awaitable<void> Server::Impl::accept_loop(Worker& worker) {
     }
     asio::co_spawn(worker.ioc, session(connection), asio::detached);
   }
+}
+
+// Below the connection limit: true. At it, the connection idle the longest is closed to make
+// room for a new one, as nginx reuses keep-alive connections when it runs out (clients open a new
+// connection when a kept-alive one closes); with none idle, false.
+bool Server::Impl::make_room() {
+  std::lock_guard lock(mu);
+  if (connections.size() < max_connections) return true;
+  std::shared_ptr<Connection> victim;
+  for (const auto& connection : connections) {
+    if (!connection->idle.load() || connection->evicted.load()) continue;
+    if (!victim || connection->idle_since.load() < victim->idle_since.load()) victim = connection;
+  }
+  if (!victim || victim->evicted.exchange(true)) return false;
+  // The victim still counts until its coroutine ends: its descriptor is not free before then.
+  asio::post(victim->stream.get_executor(), [victim] {
+    if (victim->idle.load()) victim->stream.cancel();
+  });
+  return true;
 }
 
 asio::awaitable<void> Server::Impl::write_simple(Connection& connection, bhttp::status status,
@@ -178,11 +214,11 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(options.body_limit);
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    connection->idle = true;
+    connection->set_idle(true);
     stream.expires_after(options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(asio::use_awaitable, ec));
-    connection->idle = false;
+    connection->set_idle(false);
     if (ec == bhttp::error::header_limit) {
       co_await write_simple(*connection, bhttp::status::request_header_fields_too_large,
                             R"({"message":"Request header fields too large"})", 11);
@@ -292,6 +328,12 @@ Result<std::string> Server::listen() {
     endpoint = acceptor.local_endpoint();
     impl.workers.push_back(std::move(worker));
   }
+  impl.max_connections = impl.options.max_connections;
+  if (rlimit limit{}; impl.max_connections == 0 && getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    impl.max_connections =
+        limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : std::max<size_t>(limit.rlim_cur / 4 * 3, 1);
+  }
+  if (impl.max_connections == 0) impl.max_connections = SIZE_MAX;
   auto bound = endpoint;
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";

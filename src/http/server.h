@@ -24,6 +24,11 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   // Reading a request once it began, and writing its response, must finish within this.
   std::chrono::milliseconds request_timeout{60'000};
+  // Open connections at most; 0: three quarters of the file descriptor limit (RLIMIT_NOFILE),
+  // so that a flood of connections leaves descriptors for the database and the functions. A
+  // connection over the limit takes the place of the one idle the longest, or is closed when
+  // every connection is busy.
+  size_t max_connections = 0;
 };
 
 class Server {

@@ -27,11 +27,14 @@ EDDY = os.environ.get("EDDY_BIN") or str(REPO / "build" / "eddy")
 class Server:
     """`eddy serve` on a free loopback port, always stopped."""
 
-    def __init__(self, *args, data_dir=None):
+    def __init__(self, *args, data_dir=None, nofile=None):
+        """nofile: the server's file descriptor limit (soft and hard), as a small machine has."""
         cmd = [EDDY, "serve", "--listen", "127.0.0.1:0", "--no-stack"]
         cmd += ["--data-dir", data_dir] if data_dir else ["--in-memory"]
         cmd += list(args)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=limit)
         self.lines = []
         deadline = time.monotonic() + 30
         self.port = None
@@ -154,6 +157,78 @@ class HttpServerTest(unittest.TestCase):
             status, _, body = call(server.port, "Scan", {"TableName": "things", "Select": "COUNT"})
             self.assertEqual(status, 200)
             self.assertEqual(body["Count"], 1000)
+
+    def test_a_connection_flood_past_the_descriptor_limit_leaves_the_server_serving(self):
+        # 2,000 idle connections against a server allowed 256 descriptors: the ones over its
+        # connection limit (3/4 of them) take the place of the longest idle, so a new client is
+        # still answered at once, and the database keeps descriptors for its files.
+        with tempfile.TemporaryDirectory() as data_dir, Server(data_dir=data_dir, nofile=256) as server:
+            self.assertEqual(call(server.port, "CreateTable", CREATE)[0], 200)
+            flood = []
+            try:
+                for _ in range(2000):
+                    flood.append(connect(server.port))
+                started = time.monotonic()
+                status, _, _ = call(server.port, "ListTables", {})
+                self.assertEqual(status, 200)
+                self.assertLess(time.monotonic() - started, 10)
+                self.assertLessEqual(len(os.listdir("/proc/%d/fd" % server.proc.pid)), 256)
+                # The evicted connections are closed (an orderly FIN), all but those the limit
+                # holds; the last of the backlog is accepted and evicted within moments.
+                for sock in flood:
+                    sock.setblocking(False)
+                open_ones, deadline = list(flood), time.monotonic() + 10
+                while len(open_ones) > 192 and time.monotonic() < deadline:
+                    still_open = []
+                    for sock in open_ones:
+                        try:
+                            if sock.recv(1) != b"":
+                                still_open.append(sock)
+                        except BlockingIOError:
+                            still_open.append(sock)
+                    open_ones = still_open
+                    time.sleep(0.1)
+                self.assertLessEqual(len(open_ones), 192)
+                # Writes big enough to make RocksDB flush and open files still succeed.
+                for i in range(60):
+                    body = {"TableName": "things", "Item": {"id": {"S": f"big{i}"}, "v": {"S": "x" * 300_000}}}
+                    status, _, payload = call(server.port, "PutItem", body)
+                    self.assertEqual(status, 200, payload)
+            finally:
+                for sock in flood:
+                    sock.close()
+            count, request = 0, {"TableName": "things", "Select": "COUNT"}
+            while True:  # paged: 60 items of 300 KB are more than one 1 MB page
+                status, _, body = call(server.port, "Scan", request)
+                self.assertEqual(status, 200, body)
+                count += body["Count"]
+                if "LastEvaluatedKey" not in body:
+                    break
+                request["ExclusiveStartKey"] = body["LastEvaluatedKey"]
+            self.assertEqual(count, 60)
+            self.assertEqual(server.stop(), 0)
+
+    def test_a_slow_client_is_cut_off_at_the_idle_timeout_however_it_trickles(self):
+        # A byte of header every 0.2 s: the idle timeout bounds the whole header, not a pause.
+        with Server("--idle-timeout", "2s") as server:
+            with connect(server.port) as sock:
+                started = time.monotonic()
+                head = request_bytes("ListTables", "{}")
+                closed_after = None
+                for byte in head[:-4]:
+                    try:
+                        sock.sendall(bytes([byte]))
+                    except (BrokenPipeError, ConnectionResetError):
+                        closed_after = time.monotonic() - started
+                        break
+                    readable, _, _ = select.select([sock], [], [], 0.2)
+                    if readable and sock.recv(1) == b"":
+                        closed_after = time.monotonic() - started
+                        break
+                self.assertIsNotNone(closed_after, "the trickling client was never cut off")
+                self.assertGreater(closed_after, 1.5)
+                self.assertLess(closed_after, 8)
+            self.assertEqual(call(server.port, "ListTables", {})[0], 200)
 
     def test_oversize_body_is_refused_and_server_stays_up(self):
         with Server() as server:
