@@ -116,8 +116,15 @@ Status Engine::open_database() {
       std::vector<std::string> families;
       auto s = rocksdb::DB::ListColumnFamilies(db_options, path, &families);
       if (!s.ok()) {
-        return Status::corruption("data directory " + path +
-                                  " is not empty and is not an Eddy database: " + s.ToString());
+        // With RocksDB's own files there, the database is damaged or incomplete (a lost or
+        // garbled CURRENT or MANIFEST): say so, rather than call it someone else's directory.
+        const bool rocksdb_files = std::filesystem::exists(path + "/CURRENT", ec) ||
+                                   std::filesystem::exists(path + "/IDENTITY", ec);
+        return Status::corruption(
+            "data directory " + path +
+            (rocksdb_files ? " holds a database that cannot be read (damaged or incomplete): "
+                           : " is not empty and is not an Eddy database: ") +
+            s.ToString());
       }
       for (const char* wanted : {kItemsFamily, kStreamsFamily, kMetaFamily}) {
         if (std::find(families.begin(), families.end(), wanted) == families.end()) {

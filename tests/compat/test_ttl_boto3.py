@@ -16,7 +16,7 @@ import unittest
 import urllib.request
 from pathlib import Path
 
-from eddy_server import EddyServer, error_of, wait_until
+from eddy_server import EddyServer, error_of, stream_records, wait_until
 
 INTERVAL = "200ms"
 
@@ -37,21 +37,6 @@ eventSources:
     filters:
       - {userIdentity: {type: [Service], principalId: [dynamodb.amazonaws.com]}}
 """
-
-
-def stream_records(ddb, streams, table):
-    arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-    records = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        while it:
-            page = streams.get_records(ShardIterator=it, Limit=1000)
-            records += page["Records"]
-            if not page["Records"]:
-                break
-            it = page.get("NextShardIterator")
-    return records
 
 
 class TimeToLiveApi(unittest.TestCase):
