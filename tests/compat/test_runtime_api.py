@@ -5,8 +5,9 @@
 - A REST route and a stream mapping are served by it; its DynamoDB writes go through the
   AWS SDK for JavaScript v3 (no endpoint in the code: AWS_ENDPOINT_URL) and land in Eddy,
   also when Eddy verifies SigV4 (--credentials).
-- A handler error, a throw, a timeout, a crash, an init error and a response over 6 MB each
-  fail the invocation as Lambda does; the next invocation gets a working process.
+- A handler error, a throw, a timeout, a crash, an init error, an exit during init and a
+  response over 6 MB each fail the invocation as Lambda does; the next invocation gets a working
+  process. Megabytes of output neither block the function nor make a line without bound.
 - The processes' output reaches Eddy's log, tagged with the function and the request id.
 - The seed's own word-count handler (TypeScript on aws-sdk v2), bundled with esbuild and run
   unchanged, counts the words of the seed's curl: wordCount 10.
@@ -62,6 +63,8 @@ STACK = (
     "  logger:\n" + node_function("index.log") +
     "  big:\n" + node_function("index.big") +
     "  broken:\n" + node_function("index.handler", code=FUNCTIONS / "node-init-error") +
+    "  quitter:\n" + node_function("index.handler", code=FUNCTIONS / "node-init-exit") +
+    "  chatty:\n" + node_function("index.chatty", timeout="20s") +
     "api:\n"
     "  routes:\n"
     "    POST /items: rest\n"
@@ -220,6 +223,28 @@ class RuntimeApiCase(unittest.TestCase):
             self.assertEqual(error, "Unhandled")
             self.assertEqual(body["errorMessage"], "the configuration is missing", body)
             self.assertEqual(body["errorType"], "Error")
+
+    def test_an_exit_during_init_fails_the_invocation_with_runtime_exit_error(self):
+        for _ in range(2):
+            error, body = self.invoke("quitter")
+            self.assertEqual(error, "Unhandled")
+            self.assertEqual(body["errorType"], "Runtime.ExitError", body)
+            self.assertIn("Runtime exited with error: exit status 2", body["errorMessage"])
+
+    def test_megabytes_of_output_neither_block_the_function_nor_grow_a_line(self):
+        error, body = self.invoke("chatty", {"tag": "c-99"})
+        self.assertIsNone(error, body)
+        self.assertEqual(body, "said a lot")
+        wait_until(lambda: sum(1 for line in self.server.output if "chatty c-99 " in line) == 60000,
+                   timeout=30, what="all 60,000 lines in Eddy's log")
+        # The 1 MB line arrives in pieces of a bounded length, all of it.
+        pieces = wait_until(lambda: [line for line in self.server.output
+                                     if line.startswith("[chatty ") and ("last c-99 " in line or line.endswith("####"))
+                                     and "chatty c-99" not in line], what="the long line")
+        wait_until(lambda: sum(line.count("#") for line in self.server.output if line.startswith("[chatty "))
+                   >= (1 << 20) - len("last c-99 "), what="every byte of the long line")
+        self.assertGreater(len(pieces), 1)
+        self.assertTrue(all(len(line) < 100_000 for line in self.server.output if line.startswith("[chatty ")))
 
     def test_output_goes_to_eddys_log_tagged_with_function_and_request_id(self):
         error, body = self.invoke("logger", {"tag": "t-4711"})

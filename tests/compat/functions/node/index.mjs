@@ -96,3 +96,12 @@ export const log = async (event) => {
 
 // A response over Lambda's 6 MB limit.
 export const big = async () => 'x'.repeat(7 * 1024 * 1024);
+
+// Megabytes of output: 60,000 lines, then one line of 1 MB. Eddy must keep up (the pipe never
+// fills and blocks the function) and keep its log lines bounded.
+export const chatty = async (event) => {
+  const line = `chatty ${event.tag} `.padEnd(99, '.');
+  for (let i = 0; i < 60000; i += 1) process.stdout.write(`${line}\n`);
+  process.stdout.write(`${`last ${event.tag} `.padEnd(1 << 20, '#')}\n`);
+  return 'said a lot';
+};
