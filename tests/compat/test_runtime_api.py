@@ -76,6 +76,19 @@ STACK = (
 )
 
 
+def listening_addresses(pid, port):
+    """The IPv4 addresses process `pid`'s network namespace listens on at `port` (/proc/net/tcp)."""
+    addresses = set()
+    with open("/proc/%d/net/tcp" % pid) as table:
+        next(table)
+        for row in table:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                addresses.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+    return addresses
+
+
 def write_stack(directory, text):
     path = Path(directory) / "stack.yaml"
     path.write_text(text)
@@ -207,6 +220,35 @@ class RuntimeApiCase(unittest.TestCase):
             thread.join()
         self.assertEqual([error for error, _ in results], [None, None], results)
         self.assertEqual(len({body["pid"] for _, body in results}), 2)
+
+    def test_each_environment_has_a_loopback_runtime_api_of_its_own_that_closes_with_it(self):
+        results = []
+
+        def call():
+            results.append(self.invoke("sleep", {"ms": 400}))
+
+        threads = [threading.Thread(target=call) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        endpoints = {body["runtimeApi"] for _, body in results}
+        self.assertEqual(len(endpoints), 2, "two environments share a Runtime API endpoint")
+        for endpoint in endpoints:
+            self.assertRegex(endpoint, r"^127\.0\.0\.1:\d+$")
+            # Bound to the loopback address itself, not to every address (0.0.0.0).
+            port = int(endpoint.split(":")[1])
+            listening = listening_addresses(self.server.proc.pid, port)
+            self.assertEqual(listening, {"127.0.0.1"})
+        # A timeout ends an environment: its process and its endpoint go together.
+        error, body = self.invoke("sleep", {"ms": 5000})
+        self.assertEqual(body["errorType"], "Sandbox.Timedout")
+        for _ in range(2):  # reservedConcurrentExecutions 2: at most two environments live
+            self.invoke("sleep", {"ms": 5000})
+        for endpoint in endpoints:
+            port = int(endpoint.split(":")[1])
+            wait_until(lambda: not listening_addresses(self.server.proc.pid, port), timeout=10,
+                       what="the ended environment's Runtime API to close")
 
     def test_a_crash_fails_its_invocation_and_the_process_is_replaced(self):
         error, body = self.invoke("crash", {"code": 3})

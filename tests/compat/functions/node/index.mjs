@@ -78,7 +78,7 @@ export const thrower = (event) => {
 export const sleep = async (event) => {
   invocations += 1;
   await new Promise((resolve) => setTimeout(resolve, event.ms));
-  return { slept: event.ms, pid: process.pid, invocations };
+  return { slept: event.ms, pid: process.pid, invocations, runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API };
 };
 
 // Exits in the middle of an invocation.
