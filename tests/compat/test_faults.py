@@ -6,6 +6,8 @@
 - kill -9 while transactions are committed from several threads: after the restart every
   transaction is all there or not there at all, in the table and in its stream, and every
   acknowledged one is there;
+- kill -9 while RocksDB flushes memtables to SST files: every acknowledged item and its stream
+  record are there;
 - a corrupted or foreign data directory: Eddy refuses to start, with a message that says why,
   or (for a damaged block it only reads later) answers that read with an error, never with
   wrong data.
@@ -212,6 +214,56 @@ class TransactionsKill9Test(unittest.TestCase):
         ddb.transact_write_items(TransactItems=self.transaction(0, 10_000_000))
         self.assertEqual(ddb.get_item(TableName="accounts", Key={"pk": {"S": "t0-a3"}})["Item"]["v"]["N"],
                          "10000000")
+
+
+class Kill9DuringFlushesTest(unittest.TestCase):
+    """kill -9 while RocksDB writes memtables out to SST files (its checkpoints of the log): large
+    items from two threads flush every few dozen writes; three kills, each at a random moment."""
+
+    def test_acknowledged_items_and_their_records_survive_kills_during_flushes(self):
+        data_dir = tempfile.mkdtemp(prefix="eddy-flush-")
+        self.addCleanup(shutil.rmtree, data_dir, ignore_errors=True)
+        server = EddyServer(data_dir=data_dir)
+        server.start()
+        self.addCleanup(server.stop)
+        create_table(server.client(), "blobs")
+        acked = []
+        for round_number in range(3):
+            stop = threading.Event()
+
+            def writer(t):
+                client = server.client()
+                for i in range(100_000):
+                    if stop.is_set():
+                        return
+                    key = "r%d-t%d-%d" % (round_number, t, i)
+                    try:
+                        client.put_item(TableName="blobs",
+                                        Item={"pk": {"S": key}, "v": {"S": key + BIG}})
+                    except Exception:
+                        return
+                    acked.append(key)
+
+            threads = [threading.Thread(target=writer, args=(t,)) for t in range(2)]
+            for thread in threads:
+                thread.start()
+            target = len(acked) + 80 + 20 * round_number  # 24 to 42 MB a round
+            wait_until(lambda: len(acked) >= target, timeout=120, what="%d acknowledged puts" % target)
+            server.kill9()
+            stop.set()
+            for thread in threads:
+                thread.join()
+            server.start()
+        ssts = list(Path(data_dir).glob("*.sst"))
+        self.assertTrue(ssts, "no flush happened: the test did not test flushes")
+        ddb = server.client()
+        items = {i["pk"]["S"]: i["v"]["S"] for i in all_items(ddb, "blobs")}
+        missing = [key for key in acked if key not in items]
+        self.assertEqual(missing, [])
+        self.assertTrue(all(value == key + BIG for key, value in items.items()))
+        # Each item present (acknowledged, or in flight at a kill) has exactly one record.
+        records = stream_records(ddb, server.client(service="dynamodbstreams"), "blobs")
+        self.assertEqual(sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in records), sorted(items))
 
 
 def start_output(data_dir, timeout=30):
