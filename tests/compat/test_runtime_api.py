@@ -24,6 +24,8 @@ import unittest
 import urllib.request
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from eddy_server import EddyServer, wait_until
 
 HERE = Path(__file__).resolve().parent
@@ -303,6 +305,14 @@ class RuntimeApiCase(unittest.TestCase):
         request_id = stdout[0].split(" ")[1].rstrip("]")
         self.assertRegex(request_id, r"^[0-9a-f-]{36}$")
         self.assertIn(request_id, stdout[0].split("] ", 1)[1])
+
+    def test_a_payload_over_6_mb_is_refused_before_any_function_runs(self):
+        with self.assertRaises(ClientError) as caught:
+            self.lambda_.invoke(FunctionName="inspect", Payload=json.dumps({"x": "y" * (7 << 20)}).encode())
+        error = caught.exception.response
+        self.assertEqual(error["Error"]["Code"], "RequestEntityTooLargeException", error)
+        self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], 413)
+        self.assertIn("Request must be smaller than 6291456 bytes", error["Error"]["Message"])
 
     def test_a_response_over_6_mb_fails_the_invocation(self):
         error, body = self.invoke("big")
