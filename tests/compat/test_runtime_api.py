@@ -209,7 +209,8 @@ class RuntimeApiCase(unittest.TestCase):
             import os
             os.kill(warm["pid"], 0)  # the timed-out process is gone
 
-    def test_concurrent_invocations_get_environments_of_their_own(self):
+    def two_concurrent_sleeps(self):
+        """The answers of two overlapping invocations of `sleep` (both must succeed)."""
         results = []
 
         def call():
@@ -221,20 +222,13 @@ class RuntimeApiCase(unittest.TestCase):
         for thread in threads:
             thread.join()
         self.assertEqual([error for error, _ in results], [None, None], results)
-        self.assertEqual(len({body["pid"] for _, body in results}), 2)
+        return [body for _, body in results]
+
+    def test_concurrent_invocations_get_environments_of_their_own(self):
+        self.assertEqual(len({body["pid"] for body in self.two_concurrent_sleeps()}), 2)
 
     def test_each_environment_has_a_loopback_runtime_api_of_its_own_that_closes_with_it(self):
-        results = []
-
-        def call():
-            results.append(self.invoke("sleep", {"ms": 400}))
-
-        threads = [threading.Thread(target=call) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        endpoints = {body["runtimeApi"] for _, body in results}
+        endpoints = {body["runtimeApi"] for body in self.two_concurrent_sleeps()}
         self.assertEqual(len(endpoints), 2, "two environments share a Runtime API endpoint")
         for endpoint in endpoints:
             self.assertRegex(endpoint, r"^127\.0\.0\.1:\d+$")
