@@ -75,10 +75,12 @@ class EddyServer:
     """One `eddy serve --listen 127.0.0.1:0 --in-memory --no-stack` process."""
 
     def __init__(self, extra_args=(), access_key="AKIDEXAMPLE", secret_key="dummy-secret",
-                 data_dir=None, stack=None):
+                 data_dir=None, stack=None, env=None):
         """data_dir: serve from this directory (durable) instead of --in-memory;
-        stack: deploy this stack file instead of --no-stack ("builtin": the default stack)."""
+        stack: deploy this stack file instead of --no-stack ("builtin": the default stack);
+        env: variables to add to the server's environment."""
         self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **(env or {}))
         self.data_dir = data_dir
         self.stack = stack
         self.access_key = access_key
@@ -108,6 +110,7 @@ class EddyServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=self.env,
         )
         # Keep draining the pipe for the whole life of the server so that it
         # never blocks on a full pipe.

@@ -3,6 +3,8 @@
 - a full disk (a 64 MB tmpfs as the data directory): writes fail with a clear error, nothing is
   half-written, reads go on, writes resume by themselves once space returns, and a restart
   finds exactly what was acknowledged;
+- fsync failing (an LD_PRELOAD library): nothing more is acknowledged until a restart, which
+  finds every acknowledged write;
 - kill -9 while transactions are committed from several threads: after the restart every
   transaction is all there or not there at all, in the table and in its stream, and every
   acknowledged one is there;
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from eddy_server import EddyServer, eddy_bin, stream_records, wait_until
+from eddy_server import EddyServer, eddy_bin, error_of, stream_records, wait_until
 
 BIG = "x" * 300_000  # about 300 KB: a few hundred fill the disk or make RocksDB flush
 
@@ -123,6 +125,64 @@ class DiskFullTest(unittest.TestCase):
         records = stream_records(ddb, streams, "full")
         self.assertEqual(sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in records), sorted(acked))
         self.assertTrue(all(r["eventName"] == "INSERT" for r in records))
+
+
+class FailedSyncTest(unittest.TestCase):
+    """fsync and fdatasync fail with EIO (tests/faults/fail_sync.cc, preloaded) from a moment on,
+    as when a disk cannot write back what the page cache holds. After a failed sync the page
+    cache can no longer be trusted to match the disk, so Eddy acknowledges nothing more: every
+    later write fails, with a message saying to restart, until a restart replays the log."""
+
+    def setUp(self):
+        library = os.environ.get("EDDY_FAIL_SYNC_LIB")
+        if not library:
+            self.skipTest("EDDY_FAIL_SYNC_LIB is not set (ctest sets it to the built library)")
+        self.tmp = tempfile.mkdtemp(prefix="eddy-sync-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.trigger = os.path.join(self.tmp, "fail")
+        # A sanitizer build's runtime must come first among the preloaded libraries; this
+        # library is loaded before it, deliberately.
+        asan = os.environ.get("ASAN_OPTIONS", "")
+        self.server = EddyServer(
+            data_dir=os.path.join(self.tmp, "data"),
+            env={"LD_PRELOAD": library, "EDDY_FAIL_SYNC_IF": self.trigger,
+                 "ASAN_OPTIONS": (asan + ":" if asan else "") + "verify_asan_link_order=0"})
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def test_after_a_failed_sync_nothing_more_is_acknowledged_and_a_restart_recovers(self):
+        ddb = self.server.client()
+        create_table(ddb, "synced")
+        for i in range(20):
+            ddb.put_item(TableName="synced", Item={"pk": {"S": "before-%d" % i}, "v": {"N": str(i)}})
+        open(self.trigger, "w").close()
+        code, message = error_of(lambda: ddb.put_item(TableName="synced", Item={"pk": {"S": "during"}}))
+        self.assertEqual(code, "InternalServerError", message)
+        self.assertRegex(message, "(?i)I/O error|Input/output error|IO error")
+        os.remove(self.trigger)  # the disk works again, but what reached it is unknown
+        code, message = error_of(lambda: ddb.put_item(TableName="synced", Item={"pk": {"S": "after"}}))
+        self.assertEqual(code, "InternalServerError")
+        self.assertIn("restart Eddy", message)
+        # RocksDB keeps the error too: catalog changes are refused as well.
+        code, _ = error_of(lambda: create_table(ddb, "later"))
+        self.assertEqual(code, "InternalServerError")
+        # Reads still answer, from what was durable.
+        self.assertEqual(ddb.get_item(TableName="synced", Key={"pk": {"S": "before-19"}})["Item"]["v"]["N"], "19")
+        self.assertNotIn("Item", ddb.get_item(TableName="synced", Key={"pk": {"S": "during"}}))
+        self.assertTrue(self.server.alive())
+
+        self.server.kill9()
+        self.server.start()
+        ddb = self.server.client()
+        keys = {i["pk"]["S"] for i in all_items(ddb, "synced")}
+        # Every acknowledged write is there; "during" may be (its log record was written, only
+        # its sync failed); "after" was refused before it was written.
+        self.assertEqual(keys - {"during"}, {"before-%d" % i for i in range(20)})
+        records = stream_records(ddb, self.server.client(service="dynamodbstreams"), "synced")
+        self.assertEqual(sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in records), sorted(keys))
+        self.assertEqual(ddb.list_tables()["TableNames"], ["synced"])
+        ddb.put_item(TableName="synced", Item={"pk": {"S": "after-restart"}})
+        self.assertIn("Item", ddb.get_item(TableName="synced", Key={"pk": {"S": "after-restart"}}))
 
 
 class TransactionsKill9Test(unittest.TestCase):
