@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "expr/parser.h"
@@ -13,7 +14,12 @@ namespace {
 
 template <typename Tree, typename Parse>
 void round_trip(const Tree& tree, Parse parse) {
-  auto again = parse(eddy::expr::to_expression(tree));
+  const std::string printed = eddy::expr::to_expression(tree);
+  // The printer spaces operators ("a=b" prints as "a = b"), so an input near DynamoDB's size
+  // limit can print longer than the limit, and the parser rightly refuses that text
+  // (fuzz/regressions/expression/printed-over-the-size-limit).
+  if (printed.size() > eddy::expr::kMaxExpressionBytes) return;
+  auto again = parse(printed);
   if (!again || !(*again == tree)) std::abort();
 }
 
