@@ -1,11 +1,12 @@
 // Parsing JSON text that clients send, so that every string in it is Unicode.
 //
-// DynamoDB's strings and names are Unicode (UTF-8 on the wire). RapidJSON checks the raw bytes
-// with kParseValidateEncodingFlag, but version 1.1.0 (Debian 12's) decodes an escaped unpaired
-// low surrogate ("\uDC00") into the three bytes ED B0 80, which are not UTF-8: such an item
-// could be stored, and would not read back as the same item (fuzz/json_codec_fuzz.cc found it;
-// later RapidJSON releases refuse the escape). These functions refuse it as RapidJSON refuses an
-// unpaired high surrogate, with kParseErrorStringUnicodeSurrogateInvalid.
+// DynamoDB's strings and names are Unicode (UTF-8 on the wire). RapidJSON 1.1.0 (Debian 12's)
+// refuses an escaped unpaired high surrogate, but decodes an escaped unpaired low surrogate
+// ("\uDC00") into the three bytes ED B0 80, which are not UTF-8: such an item could be stored,
+// and would not read back as the same item (fuzz/json_codec_fuzz.cc found it; later RapidJSON
+// releases refuse the escape). These functions check every decoded string and name: one that is
+// not UTF-8 of Unicode scalar values fails the parse with kParseErrorStringInvalidEncoding, or
+// kParseErrorStringUnicodeSurrogateInvalid for a surrogate, as RapidJSON reports a high one.
 #pragma once
 
 #include <string_view>

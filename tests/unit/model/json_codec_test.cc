@@ -387,9 +387,9 @@ TEST(JsonCodec, MalformedJsonText) {
 }
 
 // DynamoDB strings are Unicode: an escaped UTF-16 surrogate without its partner, in a value or
-// a name, is refused like invalid UTF-8 bytes (RapidJSON 1.1.0 would decode a lone low
+// a name, is refused like bytes that are not UTF-8 (RapidJSON 1.1.0 would decode a lone low
 // surrogate into bytes that are not UTF-8; fuzz/regressions/json_codec/lone-surrogate).
-TEST(JsonCodec, RefusesUnpairedSurrogates) {
+TEST(JsonCodec, RefusesStringsThatAreNotUnicode) {
   for (const char* text : {R"({"a":{"S":"\uDC00"}})", R"({"a":{"S":"x\uDDDDy"}})",
                            R"({"a":{"S":"\uD800"}})", R"({"a":{"S":"\uD800\u0041"}})",
                            R"({"a":{"S":"\uDC00\uD800"}})", R"({"a":{"SS":["ok","\uDFFF"]}})",
@@ -406,9 +406,26 @@ TEST(JsonCodec, RefusesUnpairedSurrogates) {
   const auto pair = item_from_json(R"({"a":{"S":"\uD83D\uDE00\uE000"}})");
   ASSERT_TRUE(pair.is_ok()) << pair.status().message();
   EXPECT_EQ(pair->at("a").as<std::string>(), "\xF0\x9F\x98\x80\xEE\x80\x80");
-  const auto bad_bytes = item_from_json("{\"a\":{\"S\":\"\xED\xB7\x9D\"}}");
-  ASSERT_FALSE(bad_bytes.is_ok());
-  EXPECT_EQ(bad_bytes.status().code(), Code::kSerialization);
+  // Raw bytes: a surrogate, an overlong form, a lead byte past U+10FFFF, a sequence cut short
+  // by the closing quote, a stray continuation byte; in a value, a name, after ASCII.
+  for (const char* text :
+       {"{\"a\":{\"S\":\"\xED\xB7\x9D\"}}", "{\"a\":{\"S\":\"\xC0\x80\"}}",
+        "{\"a\":{\"S\":\"abcdefgh\xF5\x80\x80\x80\"}}", "{\"a\":{\"S\":\"x\xE2\x82\"}}",
+        "{\"a\xBF\":{\"S\":\"x\"}}", "{\"a\":{\"SS\":[\"\xF4\x90\x80\x80\"]}}"}) {
+    const auto result = item_from_json(text);
+    ASSERT_FALSE(result.is_ok()) << text;
+    EXPECT_EQ(result.status().code(), Code::kSerialization) << text;
+  }
+  EXPECT_EQ(item_from_json("{\"a\":{\"S\":\"\xC0\x80\"}}")
+                .status()
+                .message()
+                .rfind("Invalid JSON: Invalid encoding in string.", 0),
+            0u);
+  // Every length of sequence, around and after ASCII runs longer than eight bytes.
+  const std::string text = "pi \xCF\x80, euro \xE2\x82\xAC, 0123456789 \xF0\x9F\x98\x80!";
+  const auto valid = item_from_json(R"({"a":{"S":")" + text + R"("}})");
+  ASSERT_TRUE(valid.is_ok()) << valid.status().message();
+  EXPECT_EQ(valid->at("a").as<std::string>(), text);
 }
 
 TEST(JsonCodec, DecodesFromRapidJsonValues) {
