@@ -26,9 +26,8 @@ struct NullSink {
 
 // kParseErrorNone when `text` is UTF-8 of Unicode scalar values. ASCII is skipped eight bytes
 // at a time; every other sequence goes to RapidJSON's validator, which refuses overlong forms,
-// values past U+10FFFF, truncated sequences and surrogates (U+D800..U+DFFF: ED A0..BF xx,
-// which only a decoded \u escape can produce once the raw bytes are valid, but raw bytes can
-// too).
+// values past U+10FFFF, truncated sequences and surrogates (U+D800..U+DFFF: ED A0..BF xx, sent
+// as raw bytes or decoded from a \u escape).
 rapidjson::ParseErrorCode check_unicode(const char* text, rapidjson::SizeType size) {
   const char* const end = text + size;
   const char* at = text;
