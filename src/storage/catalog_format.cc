@@ -1,13 +1,13 @@
 // Catalog formats (all in the `meta` column family; see keys.h for the keys).
 //
-//   table  := version:u8(=2) name:bytes id:u32be key_schema
+//   table  := version:u8(=3) name:bytes id:u32be key_schema
 //             defs:varint { name:bytes key_type:u8 }*
 //             stream_enabled:u8 view_type:u8 has_stream:u8 [stream_id:u32be]
 //             creation_ms:u64be props:varint { key:bytes value:bytes }*
 //             indexes:varint { index }*
 //             (version 1, written before secondary indexes, ends after props: no indexes)
 //   index  := name:bytes id:u32be kind:u8 key_schema projection:u8
-//             non_key:varint { name:bytes }* status:u8
+//             non_key:varint { name:bytes }* status:u8 [backfilling:u8, version 2 only]
 //             props:varint { key:bytes value:bytes }*
 //   key_schema := pk_name:bytes pk_type:u8 has_sk:u8 [sk_name:bytes sk_type:u8]
 //   stream := version:u8(=1) id:u32be table_name:bytes table_id:u32be label:bytes
@@ -112,7 +112,7 @@ void put_index(std::string& out, const IndexDescription& index) {
   put_properties(out, index.properties);
 }
 
-bool read_index(Reader& r, IndexDescription& index) {
+bool read_index(Reader& r, uint8_t version, IndexDescription& index) {
   uint64_t count;
   if (!r.bytes(index.name) || !r.u32_be(index.id) || !read_enum(r, index.kind, IndexKind::kLocal) ||
       !read_key_schema(r, index.key_schema) ||
@@ -125,6 +125,9 @@ bool read_index(Reader& r, IndexDescription& index) {
     if (!r.bytes(name)) return false;
   }
   if (!read_enum(r, index.status, IndexStatus::kDeleting)) return false;
+  // Version 2 stored whether the index was being filled; that is CREATING, which status holds.
+  uint8_t backfilling;
+  if (version == 2 && !r.u8(backfilling)) return false;
   return read_properties(r, index.properties);
 }
 
@@ -184,7 +187,7 @@ Result<TableDescription> deserialize_table(std::string_view bytes) {
     if (!r.varint(count) || count > r.rest().size()) return corrupt("table");
     t.indexes.resize(count);
     for (auto& index : t.indexes) {
-      if (!read_index(r, index)) return corrupt("table");
+      if (!read_index(r, version, index)) return corrupt("table");
     }
   }
   if (!r.done()) return corrupt("table");

@@ -12,8 +12,9 @@ namespace eddy::storage {
 
 // Stream and statistics records.
 inline constexpr uint8_t kCatalogFormatVersion = 1;
-// Table records: 2 added the secondary indexes; version 1 records are still read.
-inline constexpr uint8_t kTableRecordVersion = 2;
+// Table records: 2 added the secondary indexes, 3 dropped the index's backfilling byte (it is
+// derived from CREATING); versions 1 and 2 are still read.
+inline constexpr uint8_t kTableRecordVersion = 3;
 
 std::string serialize_table(const TableDescription& table);
 Result<TableDescription> deserialize_table(std::string_view bytes);

@@ -147,7 +147,7 @@ TEST(CatalogFormat, RoundTrips) {
   EXPECT_EQ(stats->size_bytes, 3456u);
 }
 
-TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
+TEST(CatalogFormat, IndexesRoundTripAndOlderVersionsStillRead) {
   TableDescription table;
   table.name = "orders";
   table.id = 42;
@@ -174,7 +174,7 @@ TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
   lsi.projection = ProjectionType::kKeysOnly;
   table.indexes = {gsi, lsi};
   const std::string bytes = serialize_table(table);
-  EXPECT_EQ(bytes[0], 2);
+  EXPECT_EQ(bytes[0], 3);
   auto t = deserialize_table(bytes);
   ASSERT_TRUE(t.is_ok()) << t.status().to_string();
   ASSERT_EQ(t->indexes.size(), 2u);
@@ -195,8 +195,28 @@ TEST(CatalogFormat, IndexesRoundTripAndVersion1TablesStillRead) {
   ASSERT_TRUE(v1.is_ok()) << v1.status().to_string();
   EXPECT_EQ(v1->name, "orders");
   EXPECT_TRUE(v1->indexes.empty());
-  old[0] = 3;  // a version from a later build
+  old[0] = 4;  // a version from a later build
   EXPECT_FALSE(deserialize_table(old).is_ok());
+
+  // Version 2 (a landed build wrote it) has a backfilling byte after each index's status. With
+  // one index, without properties, last in the record, that is just before the final byte (the
+  // index's property count, 0).
+  TableDescription one = table;
+  one.indexes = {gsi};
+  one.indexes[0].properties.clear();
+  const std::string v3 = serialize_table(one);
+  ASSERT_EQ(v3.back(), '\0');
+  std::string v2 = v3.substr(0, v3.size() - 1) + std::string("\1\0", 2);
+  v2[0] = 2;
+  auto read2 = deserialize_table(v2);
+  ASSERT_TRUE(read2.is_ok()) << read2.status().to_string();
+  ASSERT_EQ(read2->indexes.size(), 1u);
+  EXPECT_EQ(static_cast<const IndexSpec&>(read2->indexes[0]),
+            static_cast<const IndexSpec&>(one.indexes[0]));
+  EXPECT_TRUE(read2->indexes[0].backfilling());
+  std::string v3_labelled_2 = v3;
+  v3_labelled_2[0] = 2;  // one byte short for version 2
+  EXPECT_FALSE(deserialize_table(v3_labelled_2).is_ok());
 }
 
 TEST(StreamIds, SequenceNumbersAreFixedWidthDecimalInIntegerOrder) {
