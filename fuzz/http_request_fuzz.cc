@@ -16,6 +16,7 @@
 #include "api/dynamodb/operation.h"
 #include "api/streams/operation.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "storage/engine.h"
 
 namespace {
@@ -59,9 +60,10 @@ World& world() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const eddy::http::ServerOptions limits;  // the server's own defaults (http/server.h)
   http::request_parser<http::string_body> parser;
-  parser.header_limit(16 * 1024);  // the server's limits (http/server.cc)
-  parser.body_limit(6 * 1024 * 1024);
+  parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+  parser.body_limit(limits.body_limit);
   boost::beast::error_code ec;
   parser.put(boost::asio::buffer(data, size), ec);
   if (!ec && !parser.is_done()) parser.put_eof(ec);

@@ -52,11 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string authorization = eddy::http::sign_sigv4(
         request, "AKIDFUZZ", "secret-of-the-fuzzer", date, "us-east-1", "dynamodb");
     request.headers.emplace_back("authorization", authorization);
-    // A request signed here may still be refused (say, a second x-amz-date header from the
-    // input): only a crash, a leak or a sanitizer report is a bug.
-    (void)eddy::http::verify_sigv4(request, credentials(), kNowMs);
-    return 0;
   }
+  // A request signed here may still be refused (say, a second x-amz-date header from the
+  // input): only a crash, a leak or a sanitizer report is a bug.
   (void)eddy::http::verify_sigv4(request, credentials(), kNowMs);
   return 0;
 }

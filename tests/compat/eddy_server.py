@@ -67,6 +67,40 @@ def stream_records(ddb, streams, table):
     return records
 
 
+def listening_addresses(pid, port):
+    """The addresses that process `pid`'s network namespace listens on at TCP `port` (from
+    /proc/PID/net/tcp and tcp6), as text: {"127.0.0.1"}, {"::"}, ..."""
+    import ipaddress
+    found = set()
+    for table in ("tcp", "tcp6"):
+        with open("/proc/%d/net/%s" % (pid, table)) as rows:
+            next(rows)
+            for row in rows:
+                fields = row.split()
+                address, hex_port = fields[1].split(":")
+                if fields[3] != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                    continue
+                # The kernel prints each 32-bit word of the address in host (little-endian) order.
+                raw = b"".join(bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, len(address), 8))
+                found.add(str(ipaddress.ip_address(raw)))
+    return found
+
+
+def serve_until(command, marker, timeout=30):
+    """Starts `command` (an `eddy serve`) and reads its output until a line that begins with
+    `marker` once stripped ("endpoint: http://", "ready").
+    Returns (process, lines): the process is still running if the marker came, else it exited
+    (waited for up to `timeout` seconds)."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.strip().startswith(marker):
+            return proc, lines
+    proc.wait(timeout)
+    return proc, lines
+
+
 def eddy_bin():
     return os.environ.get("EDDY_BIN") or str(DEFAULT_BIN)
 

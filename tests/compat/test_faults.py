@@ -28,7 +28,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from eddy_server import EddyServer, eddy_bin, error_of, stream_records, wait_until
+from eddy_server import EddyServer, eddy_bin, error_of, serve_until, stream_records, wait_until
 
 BIG = "x" * 300_000  # about 300 KB: a few hundred fill the disk or make RocksDB flush
 
@@ -326,22 +326,16 @@ class Kill9DuringFlushesTest(unittest.TestCase):
         self.assertEqual(sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in records), sorted(items))
 
 
-def start_output(data_dir, timeout=30):
+def start_output(data_dir):
     """Runs `eddy serve` on data_dir: (exit code or None if it began serving, its output)."""
-    proc = subprocess.Popen([eddy_bin(), "serve", "--listen", "127.0.0.1:0", "--data-dir", str(data_dir),
-                             "--no-stack"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "endpoint: http://" in line:
-                return None, "".join(lines)
-        return proc.wait(timeout), "".join(lines)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+    proc, lines = serve_until([eddy_bin(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                               str(data_dir), "--no-stack"], "endpoint: http://")
+    serving = proc.poll() is None
+    if serving:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
+    return None if serving else proc.returncode, "".join(lines)
 
 
 class DataDirectoryTest(unittest.TestCase):

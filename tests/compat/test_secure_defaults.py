@@ -22,19 +22,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from eddy_server import EddyServer, eddy_bin, error_of
-
-
-def serve_until_ready(command, timeout=30):
-    """Starts `command` (an eddy serve), returns (process, output lines up to 'ready')."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if line.strip() == "ready":
-            return proc, lines
-    proc.wait(timeout)
-    return proc, lines
+from eddy_server import EddyServer, eddy_bin, error_of, listening_addresses, serve_until
 
 
 def stop(proc):
@@ -47,31 +35,17 @@ def stop(proc):
     proc.stdout.close()
 
 
-def listening(pid, port):
-    """Addresses (IPv4 and IPv6, as /proc shows them) that `pid`'s namespace listens on at port."""
-    found = set()
-    for table in ("tcp", "tcp6"):
-        with open("/proc/%d/net/%s" % (pid, table)) as rows:
-            next(rows)
-            for row in rows:
-                fields = row.split()
-                address, hex_port = fields[1].split(":")
-                if fields[3] == "0A" and int(hex_port, 16) == port:
-                    found.add(address)
-    return found
-
-
 class ListenAddressTest(unittest.TestCase):
     def test_with_no_listen_flag_only_loopback_port_8000_is_bound(self):
-        proc, lines = serve_until_ready([eddy_bin(), "serve", "--in-memory", "--no-stack"])
+        proc, lines = serve_until([eddy_bin(), "serve", "--in-memory", "--no-stack"], "ready")
         try:
             output = "".join(lines)
             if proc.poll() is not None and "cannot listen on 127.0.0.1:8000" in output:
                 self.skipTest("port 8000 is in use on this machine: " + output.strip())
             self.assertIsNone(proc.poll(), output)
             self.assertIn("endpoint: http://127.0.0.1:8000", output)
-            # 0100007F is 127.0.0.1 in /proc/net/tcp's byte order; nothing on 0.0.0.0 or ::.
-            self.assertEqual(listening(proc.pid, 8000), {"0100007F"})
+            # Nothing on 0.0.0.0 or ::.
+            self.assertEqual(listening_addresses(proc.pid, 8000), {"127.0.0.1"})
         finally:
             stop(proc)
 
@@ -81,7 +55,7 @@ class ListenAddressTest(unittest.TestCase):
         probe = subprocess.run(["unshare", "--net", "true"], capture_output=True, text=True)
         if probe.returncode != 0:
             self.skipTest("cannot make a network namespace (needs root): " + probe.stderr.strip())
-        proc, lines = serve_until_ready(command)
+        proc, lines = serve_until(command, "ready")
         stop(proc)
         return "".join(lines)
 
