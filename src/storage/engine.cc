@@ -14,6 +14,7 @@
 #include "storage/catalog_format.h"
 #include "storage/engine_internal.h"
 #include "storage/indexes.h"
+#include "storage/info_log.h"
 #include "storage/item_format.h"
 #include "storage/keys.h"
 #include "storage/stream_ids.h"
@@ -96,6 +97,8 @@ Status Engine::open_database() {
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
+  // The LOG file is written by InfoLog (info_log.h), rotated at this size; keep_log_file_num
+  // still has RocksDB remove old logs of its own naming.
   db_options.keep_log_file_num = 3;
   db_options.max_log_file_size = 4 << 20;
   std::string path = options_.path;
@@ -136,6 +139,9 @@ Status Engine::open_database() {
     }
   }
 
+  if (options_.durability != Durability::kInMemory) {
+    db_options.info_log = std::make_shared<InfoLog>(path, db_options.max_log_file_size);
+  }
   cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   auto family_options = [&](size_t write_buffer, bool bloom) {
     rocksdb::ColumnFamilyOptions cf;
